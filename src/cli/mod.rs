@@ -1,0 +1,80 @@
+//! The `edigate` command. Exit status is a contract: 0 ok / accepted, 1 the document was
+//! rejected or the check failed, 2 the command could not run (bad arguments, unreadable
+//! file, no usable ISA).
+
+mod generate;
+mod parse;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "edigate",
+    version,
+    about = "X12 EDI translator and B2B gateway"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the envelope tree of an X12 file (interchanges, groups, transaction sets) and
+    /// every envelope problem found. Exit 0 when the envelopes are sound, 1 when they have
+    /// errors, 2 when the file cannot be read or has no usable ISA.
+    Parse(parse::Args),
+    /// Write a deterministic, valid X12 004010 file of 850/810/856/820 transaction sets of
+    /// about the requested size, for benchmarks and load tests.
+    Generate(generate::Args),
+}
+
+/// Exit statuses of every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok = 0,
+    Rejected = 1,
+    CannotRun = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        ExitCode::from(s as u8)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Status::CannotRun.into()
+            } else {
+                Status::Ok.into()
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Parse(args) => parse::run(&args),
+        Command::Generate(args) => generate::run(&args),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(e) if is_broken_pipe(&e) => Status::Ok.into(),
+        Err(e) => {
+            eprintln!("edigate: {e:#}");
+            Status::CannotRun.into()
+        }
+    }
+}
+
+/// A reader closing our output early (`edigate parse big.edi | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
