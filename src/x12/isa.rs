@@ -204,6 +204,11 @@ pub fn read_isa(input: &[u8], offset: u64, eof: bool) -> IsaRead {
     let component = field(15)[0];
     let terminator = input[term_at];
     if terminator.is_ascii_alphanumeric() || terminator == b' ' {
+        // The message quotes what follows; wait for it so it reads the same however the
+        // input arrives.
+        if !eof && input.len() < term_at + 12 {
+            return IsaRead::Incomplete;
+        }
         let after = &input[term_at..input.len().min(term_at + 12)];
         return unusable(
             term_at,

@@ -53,6 +53,9 @@ pub struct Parser {
     warned_line_break: bool,
     max_segment_len: usize,
     outcome: Outcome,
+    /// Whitespace seen before the first ISA, possibly over several reads.
+    leading_whitespace: u64,
+    leading_whitespace_at: u64,
 }
 
 impl Default for Parser {
@@ -116,6 +119,8 @@ impl Parser {
             warned_line_break: false,
             max_segment_len: DEFAULT_MAX_SEGMENT_LEN,
             outcome: Outcome::default(),
+            leading_whitespace: 0,
+            leading_whitespace_at: 0,
         }
     }
 
@@ -200,15 +205,27 @@ impl Parser {
             .iter()
             .take_while(|b| b.is_ascii_whitespace())
             .count();
+        if first && ws > 0 && self.leading_whitespace == 0 {
+            self.leading_whitespace_at = base + skip as u64;
+        }
+        if first {
+            self.leading_whitespace += ws as u64;
+        }
         if ws > 0 && skip + ws == buf.len() && !eof {
             return Step::Consumed(skip + ws);
         }
-        if ws > 0 && first && skip + ws < buf.len() {
+        // Reported once the whitespace has ended, so that it is one finding however the
+        // input was split into reads.
+        if first && self.leading_whitespace > 0 && skip + ws < buf.len() {
             v.diagnostic(Diagnostic::new(
                 Problem::LeadingWhitespace,
-                base + skip as u64,
-                format!("{ws} whitespace byte(s) before the ISA were skipped"),
+                self.leading_whitespace_at,
+                format!(
+                    "{} whitespace byte(s) before the ISA were skipped",
+                    self.leading_whitespace
+                ),
             ));
+            self.leading_whitespace = 0;
         }
         skip += ws;
         let rest = &buf[skip..];
@@ -276,6 +293,14 @@ impl Parser {
             };
         }
         if first {
+            if !eof && rest.len() < 40 {
+                // The message quotes the start of the input; wait until it is all there.
+                return if skip > 0 {
+                    Step::Consumed(skip)
+                } else {
+                    Step::NeedMore
+                };
+            }
             v.diagnostic(Diagnostic::new(
                 Problem::Delimiters,
                 at,
@@ -291,8 +316,11 @@ impl Parser {
         let skipped = match next {
             Some(n) => n,
             None if eof => rest.len(),
-            // Keep two bytes: they may be the start of an "ISA" the next read completes.
-            None => rest.len().saturating_sub(2).max(1),
+            // Wait for more input so that the junk is reported in one piece, whatever the
+            // reads' sizes, unless there is so much of it that buffering it all would cost
+            // more than a segment; keep two bytes, which may begin an "ISA".
+            None if rest.len() <= self.max_segment_len => return Step::NeedMore,
+            None => rest.len() - 2,
         };
         v.diagnostic(Diagnostic::new(
             Problem::OutsideInterchange,
