@@ -94,6 +94,8 @@ struct JsonReport<W: Write> {
     synthetic_group: bool,
     in_group: bool,
     counts: [u64; 3],
+    /// Reused for every object written, so that the report allocates per file, not per set.
+    scratch: Vec<u8>,
 }
 
 impl<W: Write> JsonReport<W> {
@@ -111,6 +113,7 @@ impl<W: Write> JsonReport<W> {
             synthetic_group: false,
             in_group: false,
             counts: [0; 3],
+            scratch: Vec::with_capacity(1024),
         }
     }
 
@@ -171,6 +174,63 @@ impl<W: Write> JsonReport<W> {
     }
 }
 
+/// Appends `s` as a JSON string. Most X12 values need no escaping, so check first and copy.
+fn json_str(buf: &mut Vec<u8>, s: &[u8]) {
+    let plain =
+        std::str::from_utf8(s).is_ok() && !s.iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20);
+    if plain {
+        buf.push(b'"');
+        buf.extend_from_slice(s);
+        buf.push(b'"');
+    } else {
+        // serde_json escapes control characters; invalid UTF-8 is replaced, not dropped.
+        let text = String::from_utf8_lossy(s);
+        let _ = serde_json::to_writer(&mut *buf, &*text);
+    }
+}
+
+/// Writes the fields of a JSON object into a buffer, commas included.
+struct Fields<'b> {
+    buf: &'b mut Vec<u8>,
+    first: bool,
+}
+
+impl<'b> Fields<'b> {
+    /// Starts an object (`{`), after a comma when it is not the first item of its array.
+    fn open(buf: &'b mut Vec<u8>, comma: &[u8]) -> Self {
+        buf.extend_from_slice(comma);
+        buf.push(b'{');
+        Fields { buf, first: true }
+    }
+
+    fn key(&mut self, k: &str) -> &mut Vec<u8> {
+        if !std::mem::replace(&mut self.first, false) {
+            self.buf.push(b',');
+        }
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(k.as_bytes());
+        self.buf.extend_from_slice(b"\":");
+        self.buf
+    }
+
+    fn str(&mut self, k: &str, v: &str) -> &mut Self {
+        let buf = self.key(k);
+        json_str(buf, v.as_bytes());
+        self
+    }
+
+    fn num(&mut self, k: &str, v: u64) -> &mut Self {
+        let buf = self.key(k);
+        let _ = write!(buf, "{v}");
+        self
+    }
+
+    fn raw(&mut self, k: &str, v: &[u8]) -> &mut Self {
+        self.key(k).extend_from_slice(v);
+        self
+    }
+}
+
 fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
     serde_json::json!({
         "code": d.code(),
@@ -184,69 +244,85 @@ fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
     })
 }
 
-fn segment_json(s: &Segment<'_>) -> serde_json::Value {
-    serde_json::json!({
-        "id": lossy(s.id),
-        "position": s.position,
-        "offset": s.offset,
-        "elements": s.elements().map(|e| lossy(e.value).into_owned()).collect::<Vec<_>>(),
-    })
+fn segment_json(buf: &mut Vec<u8>, comma: &[u8], s: &Segment<'_>) {
+    let mut f = Fields::open(buf, comma);
+    let buf = f.key("id");
+    json_str(buf, s.id);
+    f.num("position", u64::from(s.position))
+        .num("offset", s.offset);
+    let buf = f.key("elements");
+    buf.push(b'[');
+    for (i, e) in s.elements().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        json_str(buf, e.value);
+    }
+    buf.extend_from_slice(b"]}");
 }
 
 impl<W: Write> Visitor<'_> for JsonReport<W> {
     fn interchange_start(&mut self, h: &InterchangeHeader, _: &Segment<'_>) {
         self.counts[0] += 1;
         let d = h.delimiters;
-        let head = serde_json::json!({
-            "sender": {"qualifier": h.sender.qualifier, "id": h.sender.id},
-            "receiver": {"qualifier": h.receiver.qualifier, "id": h.receiver.id},
-            "control_number": h.control_number,
-            "version": h.version,
-            "date": h.date,
-            "time": h.time,
-            "usage": h.usage,
-            "ack_requested": h.ack_requested,
-            "offset": h.offset,
-            "delimiters": {
-                "element": delimiter(d.element),
-                "component": delimiter(d.component),
-                "repetition": d.repetition.map(delimiter),
-                "segment": delimiter(d.segment),
-            },
-        });
         let comma = Self::comma(&mut self.first_interchange);
         self.first_group = true;
-        self.write(|o| {
-            o.write_all(comma)?;
-            // Reopen the object to append the groups array after the header fields.
-            let text = head.to_string();
-            o.write_all(&text.as_bytes()[..text.len() - 1])?;
-            o.write_all(b",\"groups\":[")
-        });
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        let mut f = Fields::open(&mut buf, comma);
+        let party = |q: &str, id: &str| {
+            let mut b = Vec::new();
+            Fields::open(&mut b, b"").str("qualifier", q).str("id", id);
+            b.push(b'}');
+            b
+        };
+        f.raw("sender", &party(&h.sender.qualifier, &h.sender.id))
+            .raw("receiver", &party(&h.receiver.qualifier, &h.receiver.id))
+            .str("control_number", &h.control_number)
+            .str("version", &h.version)
+            .str("date", &h.date)
+            .str("time", &h.time)
+            .str("usage", &h.usage)
+            .str("ack_requested", &h.ack_requested)
+            .num("offset", h.offset);
+        let mut delims = Vec::new();
+        {
+            let mut df = Fields::open(&mut delims, b"");
+            df.str("element", &delimiter(d.element))
+                .str("component", &delimiter(d.component));
+            match d.repetition {
+                Some(r) => df.str("repetition", &delimiter(r)),
+                None => df.raw("repetition", b"null"),
+            };
+            df.str("segment", &delimiter(d.segment));
+        }
+        delims.push(b'}');
+        f.raw("delimiters", &delims);
+        f.key("groups").push(b'[');
+        self.write(|o| o.write_all(&buf));
+        self.scratch = buf;
     }
 
     fn group_start(&mut self, h: &GroupHeader, _: &Segment<'_>) {
         self.close_synthetic_group();
         self.counts[1] += 1;
         self.in_group = true;
-        let head = serde_json::json!({
-            "functional_id": h.functional_id,
-            "sender": h.sender,
-            "receiver": h.receiver,
-            "control_number": h.control_number,
-            "version": h.version,
-            "date": h.date,
-            "time": h.time,
-            "offset": h.offset,
-        });
         let comma = Self::comma(&mut self.first_group);
         self.first_set = true;
-        self.write(|o| {
-            o.write_all(comma)?;
-            let text = head.to_string();
-            o.write_all(&text.as_bytes()[..text.len() - 1])?;
-            o.write_all(b",\"transactions\":[")
-        });
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        let mut f = Fields::open(&mut buf, comma);
+        f.str("functional_id", &h.functional_id)
+            .str("sender", &h.sender)
+            .str("receiver", &h.receiver)
+            .str("control_number", &h.control_number)
+            .str("version", &h.version)
+            .str("date", &h.date)
+            .str("time", &h.time)
+            .num("offset", h.offset);
+        f.key("transactions").push(b'[');
+        self.write(|o| o.write_all(&buf));
+        self.scratch = buf;
     }
 
     fn transaction_start(&mut self, h: &TransactionHeader, st: &Segment<'_>) {
@@ -260,23 +336,19 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
             });
         }
         self.counts[2] += 1;
-        let head = serde_json::json!({
-            "id": h.id,
-            "control_number": h.control_number,
-            "offset": h.offset,
-        });
         let comma = Self::comma(&mut self.first_set);
         self.first_segment = true;
-        let segments = self.segments;
-        self.write(|o| {
-            o.write_all(comma)?;
-            let text = head.to_string();
-            o.write_all(&text.as_bytes()[..text.len() - 1])?;
-            if segments {
-                o.write_all(b",\"segments\":[")?;
-            }
-            Ok(())
-        });
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        let mut f = Fields::open(&mut buf, comma);
+        f.str("id", &h.id)
+            .str("control_number", &h.control_number)
+            .num("offset", h.offset);
+        if self.segments {
+            f.key("segments").push(b'[');
+        }
+        self.write(|o| o.write_all(&buf));
+        self.scratch = buf;
         if self.segments {
             self.segment(st);
         }
@@ -285,10 +357,11 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
     fn segment(&mut self, s: &Segment<'_>) {
         if self.segments {
             let comma = Self::comma(&mut self.first_segment);
-            self.write(|o| {
-                o.write_all(comma)?;
-                serde_json::to_writer(o, &segment_json(s)).map_err(io::Error::from)
-            });
+            let mut buf = std::mem::take(&mut self.scratch);
+            buf.clear();
+            segment_json(&mut buf, comma, s);
+            self.write(|o| o.write_all(&buf));
+            self.scratch = buf;
         }
     }
 
@@ -297,17 +370,13 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
             self.segment(se);
         }
         let segments = self.segments;
-        let tail = format!(
-            "\"segment_count\":{},\"closed\":{},\"envelope_errors\":{}}}",
-            t.segment_count, t.closed, t.has_errors
-        );
         self.write(|o| {
-            if segments {
-                o.write_all(b"],")?;
-            } else {
-                o.write_all(b",")?;
-            }
-            o.write_all(tail.as_bytes())
+            o.write_all(if segments { b"]," } else { b"," })?;
+            write!(
+                o,
+                "\"segment_count\":{},\"closed\":{},\"envelope_errors\":{}}}",
+                t.segment_count, t.closed, t.has_errors
+            )
         });
     }
 

@@ -168,7 +168,10 @@ struct OpenSet {
 }
 
 fn text(v: &[u8]) -> String {
-    String::from_utf8_lossy(v).into_owned()
+    match std::str::from_utf8(v) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(v).into_owned(),
+    }
 }
 
 /// The envelope state machine. Feed it segments in order with [`EnvelopeChecker::push`],
@@ -213,7 +216,9 @@ impl EnvelopeChecker {
 
     /// Takes the next segment of the open interchange.
     pub fn push<'a, V: Visitor<'a>>(&mut self, mut seg: Segment<'a>, v: &mut V) {
-        if let Some(set) = &mut self.set {
+        // Count the segment in the open set unless it closes the set without belonging to it.
+        let closes_set = matches!(seg.id, b"ST" | b"GS" | b"GE" | b"IEA");
+        if let Some(set) = self.set.as_mut().filter(|_| !closes_set) {
             set.count = set.count.saturating_add(1);
             set.last_offset = seg.offset;
             seg.position = set.count;
@@ -294,10 +299,11 @@ impl EnvelopeChecker {
                 v,
             );
         }
+        let [id, control, reference] = st.first_values();
         let header = TransactionHeader {
-            id: text(st.value(1)),
-            control_number: text(st.value(2)),
-            implementation_reference: text(st.value(3)),
+            id: text(id),
+            control_number: text(control),
+            implementation_reference: text(reference),
             offset: st.offset,
         };
         self.set = Some(OpenSet {
@@ -307,7 +313,6 @@ impl EnvelopeChecker {
             has_errors: false,
         });
         let st = Segment { position: 1, ..*st };
-        let id = st.value(1);
         if !(id.len() == 3 && id.iter().all(u8::is_ascii_digit)) {
             self.report(
                 Diagnostic::new(
@@ -323,7 +328,6 @@ impl EnvelopeChecker {
                 v,
             );
         }
-        let control = st.value(2);
         if !(4..=9).contains(&control.len()) || !control.iter().all(u8::is_ascii_alphanumeric) {
             self.report(
                 Diagnostic::new(
@@ -357,8 +361,7 @@ impl EnvelopeChecker {
             }
         }
         if let Some(set) = &self.set {
-            let header = set.header.clone();
-            v.transaction_start(&header, &st);
+            v.transaction_start(&set.header, &st);
         }
     }
 
@@ -378,7 +381,7 @@ impl EnvelopeChecker {
         };
         let count = set.count;
         let st02 = set.header.control_number.clone();
-        let se01 = se.value(1);
+        let [se01, se02] = se.first_values();
         let counted_ok = std::str::from_utf8(se01)
             .ok()
             .and_then(|s| s.parse::<u64>().ok())
@@ -398,7 +401,6 @@ impl EnvelopeChecker {
                 v,
             );
         }
-        let se02 = se.value(2);
         if se02 != st02.as_bytes() {
             self.report(
                 Diagnostic::new(
@@ -436,11 +438,7 @@ impl EnvelopeChecker {
         }
         let summary = TransactionSummary {
             header: set.header,
-            segment_count: if se.is_some() {
-                set.count
-            } else {
-                set.count.saturating_sub(1)
-            },
+            segment_count: set.count,
             closed: se.is_some(),
             has_errors: set.has_errors,
         };
@@ -451,17 +449,19 @@ impl EnvelopeChecker {
         if self.group.is_some() || self.set.is_some() {
             self.close_group(gs.offset, None, v);
         }
+        let values: [&[u8]; 8] = gs.first_values();
         let header = GroupHeader {
-            functional_id: text(gs.value(1)),
-            sender: text(gs.value(2)),
-            receiver: text(gs.value(3)),
-            date: text(gs.value(4)),
-            time: text(gs.value(5)),
-            control_number: text(gs.value(6)),
-            agency: text(gs.value(7)),
-            version: text(gs.value(8)),
+            functional_id: text(values[0]),
+            sender: text(values[1]),
+            receiver: text(values[2]),
+            date: text(values[3]),
+            time: text(values[4]),
+            control_number: text(values[5]),
+            agency: text(values[6]),
+            version: text(values[7]),
             offset: gs.offset,
         };
+        let value = |n: usize| values[n - 1];
         self.group = Some(OpenGroup {
             header: header.clone(),
             sets: 0,
@@ -481,7 +481,7 @@ impl EnvelopeChecker {
             (7, "GS07"),
             (8, "GS08"),
         ] {
-            if gs.value(n).is_empty() {
+            if value(n).is_empty() {
                 missing.push(what);
             }
         }
@@ -496,9 +496,9 @@ impl EnvelopeChecker {
             );
         }
         // GS04 is CCYYMMDD from version 004000 on, YYMMDD before.
-        let version = gs.value(8);
+        let version = value(8);
         let long_date = version.len() < 6 || version[..6] >= b"004000"[..];
-        let date = gs.value(4);
+        let date = value(4);
         let date_ok = if long_date {
             datetime::is_ccyymmdd(date)
         } else {
@@ -519,21 +519,21 @@ impl EnvelopeChecker {
                 .at_element(4),
             );
         }
-        if !datetime::is_time(gs.value(5)) {
+        if !datetime::is_time(value(5)) {
             found.push(
                 Diagnostic::new(
                     Problem::GroupTime,
                     at(5),
                     format!(
                         "GS05 must be a time HHMM[SS[DD]], found '{}'",
-                        show(gs.value(5))
+                        show(value(5))
                     ),
                 )
                 .at_segment(b"GS", None)
                 .at_element(5),
             );
         }
-        let control = gs.value(6);
+        let control = value(6);
         if control.is_empty() || control.len() > 9 || !control.iter().all(u8::is_ascii_digit) {
             found.push(
                 Diagnostic::new(

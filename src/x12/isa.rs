@@ -133,6 +133,11 @@ pub fn read_isa(input: &[u8], offset: u64, eof: bool) -> IsaRead {
         );
     }
 
+    // Whether the ISA has its fixed layout is decided on its first ISA_LEN bytes: wait for
+    // them, or a streamed read could count separators where the whole input would not.
+    if !eof && input.len() < ISA_LEN {
+        return IsaRead::Incomplete;
+    }
     let fixed = input.len() >= ISA_LEN
         && fixed_separator_positions().all(|p| input[p] == sep)
         && input[104] != sep

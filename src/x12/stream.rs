@@ -133,9 +133,12 @@ struct Span {
 struct SetCollector {
     interchange: Option<InterchangeHeader>,
     group: Option<GroupHeader>,
-    header: Option<TransactionHeader>,
     spans: Vec<Span>,
     done: Option<TransactionSummary>,
+    /// The finished set's spans and group, kept apart: the segment that ends a set without
+    /// an SE (an ST, a GS) may already have opened the next set or group.
+    done_spans: Vec<Span>,
+    done_group: Option<GroupHeader>,
     diagnostics: Vec<Diagnostic>,
     set_start: Option<u64>,
 }
@@ -158,8 +161,7 @@ impl Visitor<'_> for SetCollector {
     fn group_start(&mut self, header: &GroupHeader, _: &Segment<'_>) {
         self.group = Some(header.clone());
     }
-    fn transaction_start(&mut self, header: &TransactionHeader, st: &Segment<'_>) {
-        self.header = Some(header.clone());
+    fn transaction_start(&mut self, _: &TransactionHeader, st: &Segment<'_>) {
         self.spans.clear();
         self.set_start = Some(st.offset);
         self.span(st);
@@ -171,6 +173,10 @@ impl Visitor<'_> for SetCollector {
         if let Some(se) = se {
             self.span(se);
         }
+        std::mem::swap(&mut self.done_spans, &mut self.spans);
+        self.spans.clear();
+        self.done_group = self.group.clone();
+        self.set_start = None;
         self.done = Some(summary.clone());
     }
     fn group_end(&mut self, _: &super::envelope::GroupSummary, _: Option<&Segment<'_>>) {
@@ -227,7 +233,6 @@ impl<R: Read> TransactionSetReader<R> {
     /// The next transaction set, or `None` at the end of input.
     pub fn next_set(&mut self) -> io::Result<Option<TransactionSetRef<'_>>> {
         self.collector.done = None;
-        self.collector.set_start = None;
         while !self.finished && self.collector.done.is_none() {
             let w = &mut self.window;
             let at = w.base + w.start as u64;
@@ -257,15 +262,14 @@ impl<R: Read> TransactionSetReader<R> {
             return Ok(None);
         };
         let w = &self.window;
-        let (Some(interchange), Some(header)) =
-            (&self.collector.interchange, &self.collector.header)
-        else {
+        let Some(interchange) = &self.collector.interchange else {
             return Ok(None);
         };
+        let header = &summary.header;
         let delimiters = interchange.delimiters;
         let segments = self
             .collector
-            .spans
+            .done_spans
             .iter()
             .filter_map(|s| {
                 let start = usize::try_from(s.offset.checked_sub(w.base)?).ok()?;
@@ -285,7 +289,7 @@ impl<R: Read> TransactionSetReader<R> {
             interchange,
             group: self
                 .collector
-                .group
+                .done_group
                 .as_ref()
                 .unwrap_or_else(|| NO_GROUP.get_or_init(GroupHeader::default)),
             header,

@@ -77,6 +77,16 @@ impl<'a> Segment<'a> {
         self.element(n).map_or(&[], |e| e.value)
     }
 
+    /// The values of elements 1..=N in one pass, empty where the segment is shorter. For
+    /// envelope segments, whose few elements are all read.
+    pub fn first_values<const N: usize>(&self) -> [&'a [u8]; N] {
+        let mut out: [&'a [u8]; N] = [&[]; N];
+        for (slot, e) in out.iter_mut().zip(self.elements()) {
+            *slot = e.value;
+        }
+        out
+    }
+
     /// Number of elements (a trailing empty element counts).
     pub fn element_count(&self) -> usize {
         if self.body.is_empty() {
