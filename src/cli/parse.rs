@@ -118,10 +118,10 @@ impl<W: Write> JsonReport<W> {
     }
 
     fn write(&mut self, f: impl FnOnce(&mut W) -> io::Result<()>) {
-        if self.error.is_none() {
-            if let Err(e) = f(&mut self.out) {
-                self.error = Some(e);
-            }
+        if self.error.is_none()
+            && let Err(e) = f(&mut self.out)
+        {
+            self.error = Some(e);
         }
     }
 

@@ -36,13 +36,13 @@ impl Delimiters {
             ("segment terminator", Some(self.segment)),
         ];
         for (name, b) in named {
-            if let Some(b) = b {
-                if b.is_ascii_alphanumeric() || b == b' ' {
-                    return Err(format!(
-                        "the {name} {} is a letter, digit or space, which data may contain",
-                        super::diagnostic::show_byte(b)
-                    ));
-                }
+            if let Some(b) = b
+                && (b.is_ascii_alphanumeric() || b == b' ')
+            {
+                return Err(format!(
+                    "the {name} {} is a letter, digit or space, which data may contain",
+                    super::diagnostic::show_byte(b)
+                ));
             }
         }
         for (i, (a_name, a)) in named.iter().enumerate() {

@@ -118,24 +118,24 @@ impl SeenControlNumbers {
             .iter()
             .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
         let before = self.ranges.range(..=n).next_back().map(|(&s, &e)| (s, e));
-        if let Some((_, end)) = before {
-            if n <= end {
-                return false;
-            }
+        if let Some((_, end)) = before
+            && n <= end
+        {
+            return false;
         }
         let after = self.ranges.range(n + 1..).next().map(|(&s, &e)| (s, e));
         let mut start = n;
         let mut end = n;
-        if let Some((s, e)) = before {
-            if e + 1 == n {
-                start = s;
-            }
+        if let Some((s, e)) = before
+            && e + 1 == n
+        {
+            start = s;
         }
-        if let Some((s, e)) = after {
-            if s == n + 1 {
-                self.ranges.remove(&s);
-                end = e;
-            }
+        if let Some((s, e)) = after
+            && s == n + 1
+        {
+            self.ranges.remove(&s);
+            end = e;
         }
         self.ranges.insert(start, end);
         true
@@ -276,10 +276,10 @@ impl EnvelopeChecker {
             }
             _ => {}
         }
-        if d.level == super::diagnostic::Level::Error {
-            if let Some(i) = &mut self.interchange {
-                i.has_errors = true;
-            }
+        if d.level == super::diagnostic::Level::Error
+            && let Some(i) = &mut self.interchange
+        {
+            i.has_errors = true;
         }
         v.diagnostic(d);
     }
@@ -342,23 +342,23 @@ impl EnvelopeChecker {
                 .at_element(2),
                 v,
             );
-        } else if let Some(group) = &mut self.group {
-            if !group.set_numbers.insert(control) {
-                let gs06 = group.header.control_number.clone();
-                self.report(
-                    Diagnostic::new(
-                        Problem::DuplicateSet,
-                        st.element(2).map_or(st.offset, |e| e.offset),
-                        format!(
-                            "ST02 control number '{}' is used twice in functional group {gs06}",
-                            show(control)
-                        ),
-                    )
-                    .at_segment(b"ST", Some(1))
-                    .at_element(2),
-                    v,
-                );
-            }
+        } else if let Some(group) = &mut self.group
+            && !group.set_numbers.insert(control)
+        {
+            let gs06 = group.header.control_number.clone();
+            self.report(
+                Diagnostic::new(
+                    Problem::DuplicateSet,
+                    st.element(2).map_or(st.offset, |e| e.offset),
+                    format!(
+                        "ST02 control number '{}' is used twice in functional group {gs06}",
+                        show(control)
+                    ),
+                )
+                .at_segment(b"ST", Some(1))
+                .at_element(2),
+                v,
+            );
         }
         if let Some(set) = &self.set {
             v.transaction_start(&set.header, &st);
@@ -547,22 +547,22 @@ impl EnvelopeChecker {
                 .at_segment(b"GS", None)
                 .at_element(6),
             );
-        } else if let Some(ic) = &mut self.interchange {
-            if !ic.group_numbers.insert(control) {
-                found.push(
-                    Diagnostic::new(
-                        Problem::DuplicateGroup,
-                        at(6),
-                        format!(
-                            "GS06 control number '{}' is used twice in interchange {}",
-                            show(control),
-                            ic.control_number
-                        ),
-                    )
-                    .at_segment(b"GS", None)
-                    .at_element(6),
-                );
-            }
+        } else if let Some(ic) = &mut self.interchange
+            && !ic.group_numbers.insert(control)
+        {
+            found.push(
+                Diagnostic::new(
+                    Problem::DuplicateGroup,
+                    at(6),
+                    format!(
+                        "GS06 control number '{}' is used twice in interchange {}",
+                        show(control),
+                        ic.control_number
+                    ),
+                )
+                .at_segment(b"GS", None)
+                .at_element(6),
+            );
         }
         for d in found {
             self.report(d, v);

@@ -67,7 +67,8 @@ impl Default for Parser {
 /// Counts what passes to the visitor so the parser can report an outcome.
 struct Counting<'v, V> {
     inner: &'v mut V,
-    outcome: &'v mut Outcome,
+    errors: u64,
+    warnings: u64,
 }
 
 impl<'a, V: Visitor<'a>> Visitor<'a> for Counting<'_, V> {
@@ -101,8 +102,8 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for Counting<'_, V> {
     }
     fn diagnostic(&mut self, d: Diagnostic) {
         match d.level {
-            Level::Error => self.outcome.errors += 1,
-            Level::Warning => self.outcome.warnings += 1,
+            Level::Error => self.errors += 1,
+            Level::Warning => self.warnings += 1,
         }
         self.inner.diagnostic(d)
     }
@@ -151,12 +152,12 @@ impl Parser {
         eof: bool,
         visitor: &mut V,
     ) -> Step {
-        let mut outcome = self.outcome;
+        let mut v = Counting {
+            inner: visitor,
+            errors: 0,
+            warnings: 0,
+        };
         let step = {
-            let mut v = Counting {
-                inner: visitor,
-                outcome: &mut outcome,
-            };
             let was_open = self.delimiters.is_some();
             let step = match self.delimiters {
                 None => self.step_between_interchanges(buf, base, eof, &mut v),
@@ -175,7 +176,8 @@ impl Parser {
                 other => other,
             }
         };
-        self.outcome = Outcome { ..outcome };
+        self.outcome.errors += v.errors;
+        self.outcome.warnings += v.warnings;
         if step == Step::Fatal {
             self.outcome.fatal = true;
         }
@@ -421,12 +423,7 @@ impl Parser {
             );
         }
         if d.segment != b'\n' && d.segment != b'\r' && !self.warned_line_break {
-            // A branch-free pass (it vectorizes) finds out cheaply that the usual segment
-            // has no line break; only then look for where it is.
-            let has_line_break = raw
-                .body
-                .iter()
-                .fold(false, |acc, &b| acc | (b == b'\n') | (b == b'\r'));
+            let has_line_break = contains_line_break(raw.body);
             if let Some(n) = has_line_break
                 .then(|| memchr::memchr2(b'\n', b'\r', raw.body))
                 .flatten()
@@ -465,5 +462,50 @@ impl Parser {
     fn finish_input<'a, V: Visitor<'a>>(&mut self, end: u64, v: &mut V) {
         self.checker.finish(end, v);
         self.delimiters = None;
+    }
+}
+
+/// Whether `bytes` holds a CR or LF, eight bytes at a time: segment bodies are short, so this
+/// beats a call into memchr on the hot path, and a body with no line break is the rule.
+#[inline]
+fn contains_line_break(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The classic "has a zero byte" test, applied to the word XOR each needle.
+    let has = |word: u64, needle: u8| {
+        let x = word ^ (ONES * u64::from(needle));
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        if has(word, b'\n') || has(word, b'\r') {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b == b'\n' || b == b'\r')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_line_break;
+
+    #[test]
+    fn line_breaks_found_anywhere() {
+        assert!(!contains_line_break(b""));
+        assert!(!contains_line_break(b"*00*SA*PO-4471**20261120"));
+        for at in 0..20 {
+            let mut body = b"*00*SA*PO-4471**2026".to_vec();
+            body[at] = b'\n';
+            assert!(contains_line_break(&body), "LF at {at}");
+            body[at] = b'\r';
+            assert!(contains_line_break(&body), "CR at {at}");
+        }
+        // Bytes next to the needles must not match.
+        assert!(!contains_line_break(&[
+            0x0b, 0x0c, 0x0e, 0x09, 0x8a, 0x8d, 0xff, 0x00, 0x0b
+        ]));
     }
 }

@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# Time `edigate parse --json FILE` side by side with other X12 readers on the
+# same generated files: median wall time over RUNS, MB/s, peak RSS, and how
+# many times faster edigate is than each tool.
+#
+# Usage: bench/compare.sh [SIZES...]            default sizes: 10MB 100MB
+#
+# Environment (all optional):
+#   RUNS=5            timed runs per tool and file (median is reported)
+#   TOOLS="..."       restrict/reorder tools; known: edigate x12-stream-parser edi x12pp pyx12
+#   SLOW_TOOLS=pyx12  tools that only run on the smallest file, SLOW_RUNS times
+#   SLOW_RUNS=3
+#   EDIGATE=path      use this edigate binary instead of building target/release/edigate
+#   GEN="f1 f2"       skip generation and benchmark exactly these X12 files
+#   PYTHON=python3    interpreter for the pyx12 reader
+#   TOOL_TIMEOUT=900  seconds before a single run is killed (counted as a failure)
+#   DATA=bench/data   where generated files (gen-SIZE.edi) and build logs go; point
+#                     it elsewhere when EDIGATE is a stand-in, so its files are not
+#                     reused later as if the real generator had made them
+#
+# A tool that cannot be built, installed or run is skipped with a reason; the
+# run never aborts because of one tool.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH=$ROOT/bench
+DATA=${DATA:-$BENCH/data}         # git-ignored: generated inputs and build logs
+HARNESS=$BENCH/rust-x12           # standalone cargo project, its target/ is git-ignored
+LOGS=$DATA/logs
+mkdir -p "$DATA" "$LOGS"
+
+RUNS=${RUNS:-5}
+SLOW_RUNS=${SLOW_RUNS:-3}
+SLOW_TOOLS=${SLOW_TOOLS:-pyx12}
+TOOLS=${TOOLS:-edigate x12-stream-parser edi x12pp pyx12}
+PYTHON=${PYTHON:-python3}
+TOOL_TIMEOUT=${TOOL_TIMEOUT:-900}
+if (($# > 0)); then SIZES=("$@"); else SIZES=(10MB 100MB); fi
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+log() { printf '%s\n' "$*" >&2; }
+
+declare -A SKIP=()        # tool -> reason it is not run at all
+declare -A BIN=()         # tool -> executable (or script) to run
+
+# ---------------------------------------------------------------- measuring
+# GNU time gives us peak RSS (%M, KiB). Its %e wall clock only has 10 ms
+# resolution, too coarse for a fast tool on a 10 MB file, so wall time is taken
+# from bash's microsecond EPOCHREALTIME around the same command instead.
+ensure_gnu_time() {
+    [[ -x /usr/bin/time ]] && return
+    log "== /usr/bin/time missing: installing Debian package 'time'"
+    if [[ $(id -u) -eq 0 ]]; then
+        { apt-get update -qq && apt-get install -y -qq time; } >&2 || true
+    fi
+    [[ -x /usr/bin/time ]] || { log "error: /usr/bin/time is required (apt-get install time)"; exit 1; }
+}
+
+# "100MB" -> 100000000. Decimal units, matching `edigate generate --size`.
+size_bytes() {
+    local s=${1^^} n mult=1
+    [[ $s =~ ^([0-9]+)(B|KB|MB|GB)?$ ]] || { log "error: bad size '$1' (want e.g. 10MB)"; exit 1; }
+    n=${BASH_REMATCH[1]}
+    case ${BASH_REMATCH[2]} in KB) mult=1000 ;; MB) mult=1000000 ;; GB) mult=1000000000 ;; esac
+    echo $((n * mult))
+}
+
+# Reference segment count: number of segment terminators (ISA byte 106), so
+# the check does not depend on any of the tools under test.
+ref_segments() {
+    local term oct
+    term=$(head -c 106 "$1" | tail -c 1)
+    oct=$(printf '\\%03o' "'$term")     # octal escape: safe for any byte in tr
+    LC_ALL=C tr -cd "$oct" <"$1" | wc -c
+}
+
+# ---------------------------------------------------------------- building
+want() { [[ " $TOOLS " == *" $1 "* ]]; }
+
+build_edigate() {
+    if [[ -n ${EDIGATE:-} ]]; then
+        log "== edigate: using EDIGATE=$EDIGATE (not building)"
+    else
+        EDIGATE=$ROOT/target/release/edigate
+        log "== building edigate (cargo build --release)"
+        if ! (cd "$ROOT" && cargo build --release) >"$LOGS/edigate-build.log" 2>&1; then
+            SKIP[edigate]="cargo build --release failed: $(grep -m1 '^error' "$LOGS/edigate-build.log" || tail -n1 "$LOGS/edigate-build.log") (see $LOGS/edigate-build.log)"
+            return
+        fi
+    fi
+    if [[ -x $EDIGATE ]]; then BIN[edigate]=$EDIGATE; else SKIP[edigate]="$EDIGATE is not executable"; fi
+}
+
+# One cargo invocation per harness binary, each with only its own crate's
+# feature enabled, so a crate that fails to compile only takes out itself.
+build_harness() {
+    local tool=$1 feature=$1 bin=${1//-/_} log=$LOGS/$1-build.log
+    log "== building harness $bin (crate $feature)"
+    if cargo build --release --manifest-path "$HARNESS/Cargo.toml" \
+        --no-default-features --features "$feature" --bin "$bin" >"$log" 2>&1; then
+        BIN[$tool]=$HARNESS/target/release/$bin
+    else
+        SKIP[$tool]="build failed: $(grep -m1 '^error' "$log" || tail -n1 "$log") (see $log)"
+    fi
+}
+
+# x12pp is a binary-only crate (no library to link a harness against), so we
+# install its CLI from crates.io into the harness's git-ignored target dir.
+build_x12pp() {
+    local root=$HARNESS/target/x12pp log=$LOGS/x12pp-build.log
+    if [[ ! -x $root/bin/x12pp ]]; then
+        log "== installing x12pp 0.3.0 (cargo install, into $root)"
+        CARGO_TARGET_DIR=$HARNESS/target/x12pp-build \
+            cargo install x12pp --version =0.3.0 --root "$root" >"$log" 2>&1 || true
+    fi
+    if [[ -x $root/bin/x12pp ]]; then BIN[x12pp]=$root/bin/x12pp
+    else SKIP[x12pp]="cargo install x12pp failed: $(grep -m1 '^error' "$log" || tail -n1 "$log") (see $log)"; fi
+}
+
+check_pyx12() {
+    local err
+    if err=$("$PYTHON" -c 'import pyx12.x12file' 2>&1); then
+        BIN[pyx12]=$BENCH/tools/pyx12_read.py
+    else
+        SKIP[pyx12]="cannot import pyx12 with $PYTHON (pip install pyx12): ${err##*$'\n'}"
+    fi
+}
+
+# The command line for one timed run of TOOL on FILE, in the global array CMD.
+# COUNT says where the tool's segment count comes from: stdout (last line),
+# lines (x12pp: one output line per segment, counted in an extra untimed run)
+# or none (edigate's JSON is thrown away).
+tool_cmd() {
+    local tool=$1 file=$2
+    case $tool in
+        edigate) CMD=("${BIN[edigate]}" parse --json "$file"); COUNT=none ;;
+        x12-stream-parser | edi) CMD=("${BIN[$tool]}" "$file"); COUNT=stdout ;;
+        x12pp) CMD=("${BIN[x12pp]}" "$file" -o /dev/null); COUNT=lines ;;
+        pyx12) CMD=("$PYTHON" "${BIN[pyx12]}" "$file"); COUNT=stdout ;;
+    esac
+}
+
+ensure_gnu_time
+for t in $TOOLS; do
+    case $t in
+        edigate) build_edigate ;;
+        x12-stream-parser | edi) build_harness "$t" ;;
+        x12pp) build_x12pp ;;
+        pyx12) check_pyx12 ;;
+        *) SKIP[$t]="unknown tool (known: edigate x12-stream-parser edi x12pp pyx12)" ;;
+    esac
+done
+# Generation needs the binary even when edigate itself is not being timed.
+if [[ -z ${GEN:-} ]] && ! want edigate; then build_edigate; fi
+
+# ---------------------------------------------------------------- inputs
+FILES=()
+if [[ -n ${GEN:-} ]]; then
+    (($# > 0)) && log "note: GEN is set, so the SIZES arguments ($*) are ignored"
+    for f in $GEN; do
+        if [[ -s $f ]]; then FILES+=("$f"); else log "warning: GEN file '$f' missing or empty, ignored"; fi
+    done
+else
+    for size in "${SIZES[@]}"; do
+        size_bytes "$size" >/dev/null   # validate early
+        f=$DATA/gen-$size.edi
+        if [[ -s $f ]]; then
+            log "== reusing $f"
+        elif [[ -n ${BIN[edigate]:-} ]]; then
+            log "== generating $f"
+            # Write to a temp name so an interrupted run never leaves a
+            # truncated file that would later be "reused".
+            if "${BIN[edigate]}" generate --size "$size" --seed 1 --out "$f.tmp" >"$LOGS/generate-$size.log" 2>&1 && [[ -s $f.tmp ]]; then
+                mv "$f.tmp" "$f"
+            else
+                rm -f "$f.tmp"
+                log "warning: edigate generate --size $size failed: $(tail -n1 "$LOGS/generate-$size.log"); size skipped"
+                continue
+            fi
+        else
+            log "warning: cannot generate $f (no edigate binary: ${SKIP[edigate]:-unknown}); size skipped"
+            continue
+        fi
+        FILES+=("$f")
+    done
+fi
+if ((${#FILES[@]} == 0)); then
+    log "error: no input files (generation failed or GEN empty); nothing to benchmark"
+    exit 1
+fi
+# Smallest first: slow tools only get the smallest file.
+mapfile -t FILES < <(for f in "${FILES[@]}"; do printf '%s\t%s\n' "$(stat -c %s "$f")" "$f"; done | sort -n | cut -f2-)
+SMALLEST=${FILES[0]}
+
+# ---------------------------------------------------------------- running
+declare -A MBPS=() ROW=()
+WARNINGS=()
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# bench TOOL FILE RUNS: time RUNS runs, store one table row in ROW[tool|file].
+bench() {
+    local tool=$1 file=$2 runs=$3 bytes ref i t0 t1 rc rss maxrss=0 count=- secs
+    local times=$WORK/times out=$WORK/out err=$WORK/err tf=$WORK/time
+    bytes=$(stat -c %s "$file")
+    ref=${REF[$file]}
+    tool_cmd "$tool" "$file"
+    : >"$times"
+    cat "$file" >/dev/null      # same warm page cache for every tool
+    for ((i = 1; i <= runs; i++)); do
+        rc=0
+        t0=$EPOCHREALTIME
+        if [[ $COUNT == none ]]; then
+            /usr/bin/time -f '%e %M' -o "$tf" timeout "$TOOL_TIMEOUT" "${CMD[@]}" </dev/null >/dev/null 2>"$err" || rc=$?
+        else
+            /usr/bin/time -f '%e %M' -o "$tf" timeout "$TOOL_TIMEOUT" "${CMD[@]}" </dev/null >"$out" 2>"$err" || rc=$?
+        fi
+        t1=$EPOCHREALTIME
+        if ((rc != 0)); then
+            local why
+            why=$(grep -v '^Command exited' "$err" | tail -n1)
+            ((rc == 124)) && why="timed out after ${TOOL_TIMEOUT}s"
+            WARNINGS+=("$tool on $(basename "$file"): run $i failed (exit $rc): $why")
+            ROW[$tool|$file]="$tool|$(basename "$file")|FAILED (exit $rc)"
+            log "   $tool: FAILED (exit $rc): $why"
+            return
+        fi
+        # EPOCHREALTIME is "sec.usec"; strip the dot to get integer microseconds.
+        echo "$((${t1/./} - ${t0/./}))" >>"$times"
+        rss=$(tail -n1 "$tf" | awk '{print $2}')
+        ((rss > maxrss)) && maxrss=$rss
+    done
+    secs=$(median <"$times" | awk '{printf "%.4f", $1 / 1e6}')
+    case $COUNT in
+        stdout) count=$(tail -n1 "$out") ;;
+        lines) count=$("${BIN[x12pp]}" "$file" | wc -l) ;;
+    esac
+    if [[ $count != - && $count != "$ref" ]]; then
+        WARNINGS+=("$tool on $(basename "$file"): reports $count segments, file has $ref terminators")
+        count="$count (!)"
+    fi
+    MBPS[$tool|$file]=$(awk -v b="$bytes" -v s="$secs" 'BEGIN {printf "%.1f", b / 1e6 / s}')
+    ROW[$tool|$file]="$tool|$(basename "$file")|$runs|$secs|${MBPS[$tool|$file]}|$(awk -v k="$maxrss" 'BEGIN {printf "%.1f", k / 1024}')|$count"
+    log "   $tool: ${secs}s median of $runs, ${MBPS[$tool|$file]} MB/s, peak RSS $((maxrss / 1024)) MiB, segments $count"
+}
+
+declare -A REF=()
+for f in "${FILES[@]}"; do REF[$f]=$(ref_segments "$f"); done
+
+# Every timed run pays for starting /usr/bin/time and timeout; measure that
+# floor once so a reader can tell when a file is too small to rank fast tools.
+: >"$WORK/floor"
+for _ in 1 2 3 4 5; do
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%e %M' -o "$WORK/time" timeout "$TOOL_TIMEOUT" true </dev/null
+    t1=$EPOCHREALTIME
+    echo "$((${t1/./} - ${t0/./}))" >>"$WORK/floor"
+done
+FLOOR_MS=$(median <"$WORK/floor" | awk '{printf "%.1f", $1 / 1000}')
+
+slow() { [[ " $SLOW_TOOLS " == *" $1 "* ]]; }
+for f in "${FILES[@]}"; do
+    log "== $(basename "$f"): $(stat -c %s "$f") bytes, ${REF[$f]} segments"
+    for t in $TOOLS; do
+        [[ -n ${SKIP[$t]:-} ]] && continue
+        if slow "$t"; then
+            [[ $f == "$SMALLEST" ]] || continue
+            bench "$t" "$f" "$SLOW_RUNS"
+        else
+            bench "$t" "$f" "$RUNS"
+        fi
+    done
+done
+
+# ---------------------------------------------------------------- report
+echo
+printf '%-18s %-18s %8s %5s %9s %9s %9s %12s  %s\n' tool file MB runs median_s MB/s rss_MiB edigate/tool segments
+for f in "${FILES[@]}"; do
+    mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN {printf "%.1f", b / 1e6}')
+    for t in $TOOLS; do
+        row=${ROW[$t|$f]:-}
+        [[ -n $row ]] || continue
+        IFS='|' read -r tool file runs secs mbps rss count <<<"$row"
+        if [[ $runs == FAILED* ]]; then
+            printf '%-18s %-18s %8s %s\n' "$tool" "$file" "$mb" "$runs"
+            continue
+        fi
+        ratio=-
+        if [[ -n ${MBPS[edigate|$f]:-} ]]; then
+            ratio=$(awk -v e="${MBPS[edigate|$f]}" -v m="$mbps" 'BEGIN {printf "%.2fx", e / m}')
+        fi
+        printf '%-18s %-18s %8s %5s %9s %9s %9s %12s  %s\n' "$tool" "$file" "$mb" "$runs" "$secs" "$mbps" "$rss" "$ratio" "$count"
+    done
+done
+echo
+echo "MB = 10^6 bytes; median wall time over the runs; peak RSS = max over the runs;"
+echo "edigate/tool = edigate MB/s divided by the tool's (>1: edigate is faster)."
+echo "Each run includes ~${FLOOR_MS} ms of process start-up (measured on 'true'); files should take far longer."
+for t in $SLOW_TOOLS; do
+    want "$t" && [[ -z ${SKIP[$t]:-} ]] && echo "note: $t is slow, so it ran only on the smallest file ($(basename "$SMALLEST")), $SLOW_RUNS runs."
+done
+want x12pp && [[ -z ${SKIP[x12pp]:-} ]] && echo "note: x12pp is a pretty-printer CLI (re-emits one segment per line, output to /dev/null), not a parser library."
+for t in $TOOLS; do [[ -n ${SKIP[$t]:-} ]] && echo "skipped $t: ${SKIP[$t]}"; done
+for w in "${WARNINGS[@]}"; do echo "WARNING: $w"; done
