@@ -230,6 +230,12 @@ impl<R: Read> TransactionSetReader<R> {
         self.parser.outcome()
     }
 
+    /// Bytes the reader holds in memory now: what "bounded by the largest transaction set"
+    /// is measured by.
+    pub fn buffer_len(&self) -> usize {
+        self.window.buf.len()
+    }
+
     /// The next transaction set, or `None` at the end of input.
     pub fn next_set(&mut self) -> io::Result<Option<TransactionSetRef<'_>>> {
         self.collector.done = None;
@@ -296,5 +302,69 @@ impl<R: Read> TransactionSetReader<R> {
             summary,
             segments,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x12::generate::Generator;
+
+    /// Hands out its input a few bytes at a time, as a socket or pipe would.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn sets_one_at_a_time_in_bounded_memory() {
+        let mut input = Vec::new();
+        Generator::new(7, 20_000_000).write(&mut input).unwrap();
+        let tree = crate::x12::parse(&input);
+        let expected: Vec<_> = tree
+            .interchanges
+            .iter()
+            .flat_map(|i| &i.groups)
+            .flat_map(|g| g.transaction_sets.iter().map(move |t| (g, t)))
+            .collect();
+        assert!(expected.len() > 10_000);
+
+        let mut reader = TransactionSetReader::new(Trickle(&input, 65_536));
+        let mut seen = 0;
+        while let Some(set) = reader.next_set().unwrap() {
+            let (group, want) = expected[seen];
+            assert_eq!(set.header, &want.header);
+            assert_eq!(set.group.control_number, group.header.control_number);
+            assert_eq!(set.segments, want.segments, "set {seen}");
+            seen += 1;
+        }
+        assert_eq!(seen, expected.len());
+        assert!(reader.take_diagnostics().is_empty());
+        // 20 MB went through a buffer that never had to grow past its first megabyte.
+        assert_eq!(reader.buffer_len(), INITIAL_BUFFER);
+    }
+
+    #[test]
+    fn a_set_larger_than_the_limit_is_an_error_not_a_crash() {
+        let mut input = Vec::new();
+        Generator::new(3, 200_000).write(&mut input).unwrap();
+        let mut reader = TransactionSetReader::new(Trickle(&input, 100)).with_max_set_len(64);
+        let err = loop {
+            match reader.next_set() {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("every generated set is larger than 64 bytes"),
+                Err(e) => break e,
+            }
+        };
+        assert!(
+            err.to_string().contains("larger than the 64 byte limit"),
+            "{err}"
+        );
     }
 }
