@@ -950,22 +950,7 @@ impl<'g, 'c, W: Write> Session<'g, 'c, W> {
             let (quantity, uom, price) = order_quantity(rng, item);
             quantity_total += quantity;
             let sku = buyer_item(r, i);
-            w.segment(
-                "PO1",
-                &[
-                    Val::new().num(line).as_str(),
-                    Val::new().num(quantity).as_str(),
-                    uom,
-                    Val::new().money(price).as_str(),
-                    "",
-                    "UP",
-                    item.upc.as_str(),
-                    "VN",
-                    item.vendor_item.as_str(),
-                    "IN",
-                    sku.as_str(),
-                ],
-            )?;
+            baseline_item(w, "PO1", line, quantity, uom, price, item, &sku)?;
             w.segment("PID", &["F", "", "", "", &item.description])?;
             w.segment("PO4", &[Val::new().num(item.pack).as_str()])?;
         }
@@ -1026,22 +1011,7 @@ impl<'g, 'c, W: Write> Session<'g, 'c, W> {
             quantity_total += quantity;
             amount += quantity * price;
             let sku = buyer_item(r, i);
-            w.segment(
-                "IT1",
-                &[
-                    Val::new().num(line).as_str(),
-                    Val::new().num(quantity).as_str(),
-                    uom,
-                    Val::new().money(price).as_str(),
-                    "",
-                    "UP",
-                    item.upc.as_str(),
-                    "VN",
-                    item.vendor_item.as_str(),
-                    "IN",
-                    sku.as_str(),
-                ],
-            )?;
+            baseline_item(w, "IT1", line, quantity, uom, price, item, &sku)?;
             w.segment("PID", &["F", "", "", "", &item.description])?;
         }
         // TDS is N2: cents with the decimal point implied.
@@ -1332,6 +1302,37 @@ fn buyer_item(r: &Retailer, item: usize) -> Val {
 }
 
 /// An N1 loop: N1, and N3/N4 when the address matters.
+/// The baseline item data shared by PO1 (orders) and IT1 (invoices): line number, quantity,
+/// unit, unit price, and the item's UPC, vendor and buyer numbers.
+#[allow(clippy::too_many_arguments)]
+fn baseline_item<W: Write>(
+    w: &mut InterchangeWriter<W>,
+    segment: &str,
+    line: u64,
+    quantity: u64,
+    uom: &str,
+    price: u64,
+    item: &Item,
+    buyer_item: &Val,
+) -> Result<(), WriteError> {
+    w.segment(
+        segment,
+        &[
+            Val::new().num(line).as_str(),
+            Val::new().num(quantity).as_str(),
+            uom,
+            Val::new().money(price).as_str(),
+            "",
+            "UP",
+            item.upc.as_str(),
+            "VN",
+            item.vendor_item.as_str(),
+            "IN",
+            buyer_item.as_str(),
+        ],
+    )
+}
+
 fn party<W: Write>(
     w: &mut InterchangeWriter<W>,
     code: &str,
