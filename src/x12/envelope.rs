@@ -95,6 +95,12 @@ pub trait Visitor<'a> {
     /// A segment the envelope has no place for (already reported as a diagnostic).
     fn stray_segment(&mut self, segment: &Segment<'a>) {}
     fn diagnostic(&mut self, diagnostic: Diagnostic) {}
+    /// Asked after each segment: true makes the parser return from its current step, so that
+    /// a caller can take what the visitor gathered (one transaction set, say) before the
+    /// parser reads on. The parser otherwise reads all the segments its buffer holds at once.
+    fn pause(&self) -> bool {
+        false
+    }
 }
 
 /// Control numbers already used in a scope. Senders number sequentially, so numeric control
@@ -215,7 +221,24 @@ impl EnvelopeChecker {
     }
 
     /// Takes the next segment of the open interchange.
+    #[inline]
     pub fn push<'a, V: Visitor<'a>>(&mut self, mut seg: Segment<'a>, v: &mut V) {
+        // The hot path: a data segment inside a transaction set is counted and passed on.
+        if !matches!(seg.id, b"ST" | b"SE" | b"GS" | b"GE" | b"IEA") {
+            if let Some(set) = &mut self.set {
+                set.count = set.count.saturating_add(1);
+                set.last_offset = seg.offset;
+                seg.position = set.count;
+                v.segment(&seg);
+                return;
+            }
+        }
+        self.push_other(seg, v)
+    }
+
+    /// Envelope segments, and segments outside any set, with all their checks.
+    #[inline(never)]
+    fn push_other<'a, V: Visitor<'a>>(&mut self, mut seg: Segment<'a>, v: &mut V) {
         // Count the segment in the open set unless it closes the set without belonging to it.
         let closes_set = matches!(seg.id, b"ST" | b"GS" | b"GE" | b"IEA");
         if let Some(set) = self.set.as_mut().filter(|_| !closes_set) {

@@ -100,6 +100,9 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for Counting<'_, V> {
     fn stray_segment(&mut self, s: &Segment<'a>) {
         self.inner.stray_segment(s)
     }
+    fn pause(&self) -> bool {
+        self.inner.pause()
+    }
     fn diagnostic(&mut self, d: Diagnostic) {
         match d.level {
             Level::Error => self.errors += 1,
@@ -340,7 +343,36 @@ impl Parser {
         Step::Consumed(skip + skipped)
     }
 
+    /// Reads as many segments as the buffer holds while the interchange stays open: one call
+    /// per buffer rather than per segment keeps the per-step bookkeeping off the hot path.
     fn step_in_interchange<'a, V: Visitor<'a>>(
+        &mut self,
+        d: Delimiters,
+        buf: &'a [u8],
+        base: u64,
+        eof: bool,
+        v: &mut V,
+    ) -> Step {
+        let mut used = 0;
+        loop {
+            let step = self.segment_step(d, &buf[used..], base + used as u64, eof, v);
+            match step {
+                Step::Consumed(n)
+                    if n > 0
+                        && self.delimiters == Some(d)
+                        && used + n < buf.len()
+                        && !v.pause() =>
+                {
+                    used += n
+                }
+                Step::Consumed(n) => return Step::Consumed(used + n),
+                Step::NeedMore if used > 0 => return Step::Consumed(used),
+                other => return other,
+            }
+        }
+    }
+
+    fn segment_step<'a, V: Visitor<'a>>(
         &mut self,
         d: Delimiters,
         buf: &'a [u8],

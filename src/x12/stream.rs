@@ -122,7 +122,7 @@ pub struct TransactionSetRef<'r> {
 #[derive(Debug, Clone, Copy)]
 struct Span {
     offset: u64,
-    id_len: u8,
+    id_len: u32,
     len: u32,
     position: u32,
 }
@@ -147,7 +147,7 @@ impl SetCollector {
     fn span(&mut self, s: &Segment<'_>) {
         self.spans.push(Span {
             offset: s.offset,
-            id_len: s.id.len() as u8,
+            id_len: s.id.len() as u32,
             len: s.len() as u32,
             position: s.position,
         });
@@ -187,6 +187,9 @@ impl Visitor<'_> for SetCollector {
     }
     fn diagnostic(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
+    }
+    fn pause(&self) -> bool {
+        self.done.is_some()
     }
 }
 
@@ -280,7 +283,7 @@ impl<R: Read> TransactionSetReader<R> {
             .filter_map(|s| {
                 let start = usize::try_from(s.offset.checked_sub(w.base)?).ok()?;
                 let text = w.buf.get(start..start + s.len as usize)?;
-                let (id, body) = text.split_at(usize::from(s.id_len));
+                let (id, body) = text.split_at(s.id_len as usize);
                 Some(Segment {
                     id,
                     body,
