@@ -101,7 +101,7 @@ const FILES: &[(&str, Expect)] = &[
     ),
     (
         "walmartlabs__gozer/x12.wrong.ISA.txt",
-        Refused("delimiters_invalid"),
+        Refused("isa_missing"),
     ),
     (
         "Stedi-Demos__bootstrap-archived/input.edi",

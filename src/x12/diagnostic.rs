@@ -130,6 +130,9 @@ problems! {
     IsaAckRequested => "isa14_invalid", Error, Some(InterchangeNote("019"));
     /// ISA15 is not P, T or I.
     IsaUsage => "isa15_invalid", Error, Some(InterchangeNote("020"));
+    /// The input does not start with an ISA (after any BOM and whitespace), or is empty:
+    /// there is no interchange to read and no header to answer with a TA1.
+    NoInterchangeHeader => "isa_missing", Error, None;
     /// A delimiter is a letter, digit or otherwise unusable, or two delimiters coincide.
     Delimiters => "delimiters_invalid", Error, Some(InterchangeNote("026"));
 

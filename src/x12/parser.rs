@@ -243,7 +243,7 @@ impl Parser {
                 if first {
                     // At the end of input: `base` depends on how the input was read.
                     v.diagnostic(Diagnostic::new(
-                        Problem::Delimiters,
+                        Problem::NoInterchangeHeader,
                         base + buf.len() as u64,
                         "the input is empty: no ISA interchange header found",
                     ));
@@ -311,7 +311,7 @@ impl Parser {
                 };
             }
             v.diagnostic(Diagnostic::new(
-                Problem::Delimiters,
+                Problem::NoInterchangeHeader,
                 at,
                 format!(
                     "no ISA interchange header: the input starts with '{}'; an X12 file must begin with ISA",
