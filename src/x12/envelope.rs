@@ -224,14 +224,14 @@ impl EnvelopeChecker {
     #[inline]
     pub fn push<'a, V: Visitor<'a>>(&mut self, mut seg: Segment<'a>, v: &mut V) {
         // The hot path: a data segment inside a transaction set is counted and passed on.
-        if !matches!(seg.id, b"ST" | b"SE" | b"GS" | b"GE" | b"IEA") {
-            if let Some(set) = &mut self.set {
-                set.count = set.count.saturating_add(1);
-                set.last_offset = seg.offset;
-                seg.position = set.count;
-                v.segment(&seg);
-                return;
-            }
+        if !matches!(seg.id, b"ST" | b"SE" | b"GS" | b"GE" | b"IEA")
+            && let Some(set) = &mut self.set
+        {
+            set.count = set.count.saturating_add(1);
+            set.last_offset = seg.offset;
+            seg.position = set.count;
+            v.segment(&seg);
+            return;
         }
         self.push_other(seg, v)
     }
