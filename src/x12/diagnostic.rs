@@ -173,12 +173,14 @@ problems! {
     GroupControlSyntax => "gs06_invalid", Error, Some(Group("6"));
     /// GS06 repeats within the interchange.
     DuplicateGroup => "duplicate_group_control_number", Error, Some(Group("19"));
+    // The 997 has no AK905 code for a malformed GS; the TA1 has one: 024, "Invalid
+    // Interchange Content (e.g., Invalid GS Segment)".
     /// GS04 is not a valid date (CCYYMMDD from 004000 on, YYMMDD before).
-    GroupDate => "gs04_invalid_date", Error, None;
+    GroupDate => "gs04_invalid_date", Error, Some(InterchangeNote("024"));
     /// GS05 is not a valid time.
-    GroupTime => "gs05_invalid_time", Error, None;
+    GroupTime => "gs05_invalid_time", Error, Some(InterchangeNote("024"));
     /// GS01, GS02, GS03, GS07 or GS08 empty.
-    GroupHeaderField => "gs_field_missing", Error, None;
+    GroupHeaderField => "gs_field_missing", Error, Some(InterchangeNote("024"));
 
     // --- transaction sets -----------------------------------------------------------------
     /// SE missing before the next ST, GE, IEA or end of input.

@@ -587,6 +587,10 @@ impl EnvelopeChecker {
                 .at_element(6),
             );
         }
+        if let Some(group) = self.group.as_mut().filter(|_| !found.is_empty()) {
+            // A malformed GS makes the group unsound even where the code is the TA1's.
+            group.has_errors = true;
+        }
         for d in found {
             self.report(d, v);
         }
