@@ -131,11 +131,11 @@ check_pyx12() {
 # The command line for one timed run of TOOL on FILE, in the global array CMD.
 # COUNT says where the tool's segment count comes from: stdout (last line),
 # lines (x12pp: one output line per segment, counted in an extra untimed run)
-# or none (edigate's JSON is thrown away).
+# or json (edigate: the report's summary, read in an extra untimed run).
 tool_cmd() {
     local tool=$1 file=$2
     case $tool in
-        edigate) CMD=("${BIN[edigate]}" parse --json "$file"); COUNT=none ;;
+        edigate) CMD=("${BIN[edigate]}" parse --json "$file"); COUNT=json ;;
         x12-stream-parser | edi) CMD=("${BIN[$tool]}" "$file"); COUNT=stdout ;;
         x12pp) CMD=("${BIN[x12pp]}" "$file" -o /dev/null); COUNT=lines ;;
         pyx12) CMD=("$PYTHON" "${BIN[pyx12]}" "$file"); COUNT=stdout ;;
@@ -236,6 +236,8 @@ bench() {
     case $COUNT in
         stdout) count=$(tail -n1 "$out") ;;
         lines) count=$("${BIN[x12pp]}" "$file" | wc -l) ;;
+        json) count=$("${BIN[edigate]}" parse --json "$file" | tail -c 1000 |
+            grep -o '"segments":[0-9]*' | cut -d: -f2) ;;
     esac
     if [[ $count != - && $count != "$ref" ]]; then
         WARNINGS+=("$tool on $(basename "$file"): reports $count segments, file has $ref terminators")

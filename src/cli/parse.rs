@@ -146,6 +146,7 @@ impl<W: Write> JsonReport<W> {
             "interchanges": self.counts[0],
             "groups": self.counts[1],
             "transactions": self.counts[2],
+            "segments": outcome.segments,
             "errors": outcome.errors,
             "warnings": outcome.warnings,
             "diagnostics_listed": self.diagnostics.len(),

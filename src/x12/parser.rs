@@ -36,6 +36,8 @@ pub enum Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Outcome {
     pub interchanges: u64,
+    /// Segments read, ISA to IEA, envelope and data alike (empty segments not counted).
+    pub segments: u64,
     pub errors: u64,
     pub warnings: u64,
     /// No usable ISA was found where one was needed; the rest of the input was not read.
@@ -280,6 +282,7 @@ impl Parser {
                     diagnostics,
                 } => {
                     self.interchanges += 1;
+                    self.outcome.segments += 1;
                     self.warned_indent = false;
                     self.warned_empty = false;
                     self.warned_line_break = false;
@@ -483,6 +486,7 @@ impl Parser {
             position: 0,
             delimiters: d,
         };
+        self.outcome.segments += 1;
         let ends_interchange = seg.id == b"IEA";
         self.checker.push(seg, v);
         if ends_interchange {
