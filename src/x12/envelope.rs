@@ -169,7 +169,6 @@ struct OpenGroup {
 struct OpenSet {
     header: TransactionHeader,
     count: u32,
-    last_offset: u64,
     has_errors: bool,
 }
 
@@ -228,7 +227,6 @@ impl EnvelopeChecker {
             && let Some(set) = &mut self.set
         {
             set.count = set.count.saturating_add(1);
-            set.last_offset = seg.offset;
             seg.position = set.count;
             v.segment(&seg);
             return;
@@ -243,7 +241,6 @@ impl EnvelopeChecker {
         let closes_set = matches!(seg.id, b"ST" | b"GS" | b"GE" | b"IEA");
         if let Some(set) = self.set.as_mut().filter(|_| !closes_set) {
             set.count = set.count.saturating_add(1);
-            set.last_offset = seg.offset;
             seg.position = set.count;
         }
         match seg.id {
@@ -332,7 +329,6 @@ impl EnvelopeChecker {
         self.set = Some(OpenSet {
             header,
             count: 1,
-            last_offset: st.offset,
             has_errors: false,
         });
         let st = Segment { position: 1, ..*st };
@@ -442,8 +438,7 @@ impl EnvelopeChecker {
     fn close_set<'a, V: Visitor<'a>>(&mut self, at: u64, se: Option<&Segment<'a>>, v: &mut V) {
         let Some(set) = &self.set else { return };
         if se.is_none() {
-            let (ctrl, last) = (set.header.control_number.clone(), set.last_offset);
-            let _ = last;
+            let ctrl = set.header.control_number.clone();
             self.report(
                 Diagnostic::new(
                     Problem::SetTrailerMissing,
