@@ -452,6 +452,14 @@ impl<W: Write> TextReport<W> {
         }
     }
 
+    /// ISA, GS, GE and IEA as found, with `--segments`.
+    fn envelope_line(&mut self, depth: usize, s: Option<&Segment<'_>>) {
+        if let (true, Some(s)) = (self.segments, s) {
+            let text = format!("{}{}", lossy(s.id), lossy(s.body));
+            self.line(depth, format_args!("{}", esc(&text)));
+        }
+    }
+
     fn end(&mut self, outcome: &crate::x12::Outcome) -> io::Result<()> {
         if let Some(e) = self.error.take() {
             return Err(e);
@@ -502,18 +510,15 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
             ),
         );
         self.depth = 1;
-        if self.segments {
-            let text = format!("{}{}", lossy(isa.id), lossy(isa.body));
-            self.line(1, format_args!("{text}"));
-        }
+        self.envelope_line(1, Some(isa));
     }
 
     fn control_segment(&mut self, s: &Segment<'_>) {
         let text = format!("{}{}", lossy(s.id), lossy(s.body));
-        self.line(1, format_args!("control segment {text}"));
+        self.line(1, format_args!("control segment {}", esc(&text)));
     }
 
-    fn group_start(&mut self, h: &GroupHeader, _: &Segment<'_>) {
+    fn group_start(&mut self, h: &GroupHeader, gs: &Segment<'_>) {
         self.counts[1] += 1;
         self.line(
             1,
@@ -529,6 +534,7 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
             ),
         );
         self.depth = 2;
+        self.envelope_line(2, Some(gs));
     }
 
     fn transaction_start(&mut self, h: &TransactionHeader, st: &Segment<'_>) {
@@ -553,7 +559,8 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
         self.depth -= 1;
     }
 
-    fn group_end(&mut self, g: &GroupSummary, _: Option<&Segment<'_>>) {
+    fn group_end(&mut self, g: &GroupSummary, ge: Option<&Segment<'_>>) {
+        self.envelope_line(2, ge);
         self.line(
             2,
             format_args!("{} transaction set(s)", g.transaction_count),
@@ -561,7 +568,8 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
         self.depth = 1;
     }
 
-    fn interchange_end(&mut self, i: &InterchangeSummary, _: Option<&Segment<'_>>) {
+    fn interchange_end(&mut self, i: &InterchangeSummary, iea: Option<&Segment<'_>>) {
+        self.envelope_line(1, iea);
         self.line(1, format_args!("{} group(s)", i.group_count));
         self.depth = 0;
     }
@@ -585,7 +593,7 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
 
 /// Values from the input, shown so that a stray line break or control byte stays visible.
 fn esc(v: &str) -> String {
-    crate::x12::diagnostic::show(v.as_bytes())
+    crate::x12::diagnostic::escape(v.as_bytes())
 }
 
 fn location(d: &Diagnostic) -> String {

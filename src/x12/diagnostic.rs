@@ -280,9 +280,19 @@ impl fmt::Display for Diagnostic {
 
 /// Renders bytes from the input for a message: printable ASCII as is, the rest escaped, so a
 /// stray control character or no-break space is visible rather than garbling the terminal.
+/// Long values are cut at 80 bytes.
 pub fn show(bytes: &[u8]) -> String {
+    let mut s = escape(&bytes[..bytes.len().min(80)]);
+    if bytes.len() > 80 {
+        s.push('…');
+    }
+    s
+}
+
+/// Like [`show`], whole: for listing segments.
+pub fn escape(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len());
-    for &b in bytes.iter().take(80) {
+    for &b in bytes {
         match b {
             b'\n' => s.push_str("\\n"),
             b'\r' => s.push_str("\\r"),
@@ -290,9 +300,6 @@ pub fn show(bytes: &[u8]) -> String {
             0x20..=0x7e => s.push(b as char),
             _ => s.push_str(&format!("\\x{b:02X}")),
         }
-    }
-    if bytes.len() > 80 {
-        s.push('…');
     }
     s
 }
