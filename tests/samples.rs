@@ -261,3 +261,26 @@ fn standard_input_is_read_with_dash() {
         12
     );
 }
+
+/// `--segments` in text: every segment, envelope ones included, whole and escaped.
+#[test]
+fn segments_listing_in_text() {
+    for (name, file) in [
+        (
+            "segments__ta1",
+            "samples/envelope/ok/ta1-before-first-group.edi",
+        ),
+        (
+            "segments__se01",
+            "samples/envelope/err/se01-segment-count.edi",
+        ),
+        (
+            "segments__isa-line-break",
+            "samples/envelope/ok/isa-line-break-in-isa02.edi",
+        ),
+    ] {
+        let (_, stdout, _) = edigate(&["parse", "--segments", file]);
+        assert!(stdout.contains("IEA*1*"), "{file}: IEA listed\n{stdout}");
+        insta::assert_snapshot!(name, stdout);
+    }
+}
