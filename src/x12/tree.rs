@@ -131,6 +131,25 @@ impl<'a> Visitor<'a> for TreeBuilder<'a> {
 
 /// Parses an input held in memory. Never fails: an input without a usable ISA gives a
 /// document with no interchanges and a fatal outcome, its reason among the diagnostics.
+///
+/// ```
+/// use edigate::x12::{self, AckCode};
+///
+/// let input = b"ISA*00*          *00*          *ZZ*BIGRETAIL      *ZZ*ACMESUPPLY     \
+///     *261120*0930*U*00401*000000101*0*T*>~GS*PO*BIGRETAIL*ACMESUPPLY*20261120*0930*101*X*004010~\
+///     ST*850*0001~BEG*00*SA*PO-4471**20261120~SE*9*0001~GE*1*101~IEA*1*000000101~";
+/// let doc = x12::parse(input);
+/// let set = &doc.interchanges[0].groups[0].transaction_sets[0];
+/// assert_eq!(set.header.id, "850");
+/// assert_eq!(set.segments[1].id, b"BEG");
+/// assert_eq!(set.segments[1].value(3), b"PO-4471");
+///
+/// // SE01 says 9 but the set has 3 segments: a diagnostic, with the 997's code for it.
+/// let problem = &doc.diagnostics[0];
+/// assert_eq!(problem.code(), "se01_segment_count_mismatch");
+/// assert_eq!(problem.ack_code(), Some(AckCode::TransactionSet("4")));
+/// assert_eq!(&input[problem.offset as usize..][..1], b"9");
+/// ```
 pub fn parse(input: &[u8]) -> Document<'_> {
     let mut parser = Parser::new().with_max_segment_len(usize::MAX);
     parse_with(input, &mut parser)
