@@ -457,27 +457,21 @@ impl Parser {
                 .at_segment(raw.id, None),
             );
         }
-        if d.segment != b'\n' && d.segment != b'\r' && !self.warned_line_break {
-            let has_line_break = contains_line_break(raw.body);
-            if let Some(n) = has_line_break
-                .then(|| memchr::memchr2(b'\n', b'\r', raw.body))
-                .flatten()
-            {
-                self.warned_line_break = true;
-                v.diagnostic(
-                    Diagnostic::new(
-                        Problem::LineBreakInSegment,
-                        offset + (raw.id.len() + n) as u64,
-                        format!(
-                            "a line break inside segment {}: did the previous line end with another \
-                             terminator than {}?",
-                            show(raw.id),
-                            super::diagnostic::show_byte(d.segment)
-                        ),
-                    )
-                    .at_segment(raw.id, None),
-                );
-            }
+        if let (Some(n), false) = (raw.line_break, self.warned_line_break) {
+            self.warned_line_break = true;
+            v.diagnostic(
+                Diagnostic::new(
+                    Problem::LineBreakInSegment,
+                    offset + n as u64,
+                    format!(
+                        "a line break inside segment {}: did the previous line end with another \
+                         terminator than {}?",
+                        show(raw.id),
+                        super::diagnostic::show_byte(d.segment)
+                    ),
+                )
+                .at_segment(raw.id, None),
+            );
         }
         let seg = Segment {
             id: raw.id,
@@ -498,50 +492,5 @@ impl Parser {
     fn finish_input<'a, V: Visitor<'a>>(&mut self, end: u64, v: &mut V) {
         self.checker.finish(end, v);
         self.delimiters = None;
-    }
-}
-
-/// Whether `bytes` holds a CR or LF, eight bytes at a time: segment bodies are short, so this
-/// beats a call into memchr on the hot path, and a body with no line break is the rule.
-#[inline]
-fn contains_line_break(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // The classic "has a zero byte" test, applied to the word XOR each needle.
-    let has = |word: u64, needle: u8| {
-        let x = word ^ (ONES * u64::from(needle));
-        x.wrapping_sub(ONES) & !x & HIGHS != 0
-    };
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        if has(word, b'\n') || has(word, b'\r') {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|&b| b == b'\n' || b == b'\r')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains_line_break;
-
-    #[test]
-    fn line_breaks_found_anywhere() {
-        assert!(!contains_line_break(b""));
-        assert!(!contains_line_break(b"*00*SA*PO-4471**20261120"));
-        for at in 0..20 {
-            let mut body = b"*00*SA*PO-4471**2026".to_vec();
-            body[at] = b'\n';
-            assert!(contains_line_break(&body), "LF at {at}");
-            body[at] = b'\r';
-            assert!(contains_line_break(&body), "CR at {at}");
-        }
-        // Bytes next to the needles must not match.
-        assert!(!contains_line_break(&[
-            0x0b, 0x0c, 0x0e, 0x09, 0x8a, 0x8d, 0xff, 0x00, 0x0b
-        ]));
     }
 }

@@ -201,6 +201,9 @@ pub struct RawSegment<'a> {
     pub indented: bool,
     /// Whether the segment was closed by the terminator (false only at end of input).
     pub terminated: bool,
+    /// Where the first CR or LF inside the segment is, counted from its id; always `None`
+    /// when the terminator is itself CR or LF.
+    pub line_break: Option<usize>,
 }
 
 fn is_id_byte(b: u8) -> bool {
@@ -212,11 +215,30 @@ fn segment_id(input: &[u8]) -> IResult<&[u8], &[u8]> {
     take_while_m_n(2, 3, is_id_byte).parse(input)
 }
 
-/// The body of a segment up to (not including) its terminator.
-fn segment_body(terminator: u8) -> impl Fn(&[u8]) -> IResult<&[u8], &[u8]> {
-    move |input: &[u8]| match memchr(terminator, input) {
-        Some(n) => Ok((&input[n + 1..], &input[..n])),
-        None => Err(nom::Err::Incomplete(Needed::Unknown)),
+/// A segment's text without its terminator, and where a CR or LF inside it is.
+type SegmentText<'a> = (&'a [u8], Option<usize>);
+
+/// The text of a segment up to (not including) its terminator, with the position of the
+/// first CR or LF inside it. A line break inside a segment is how a sender's wrong terminator
+/// shows, so it is looked for in the same pass as the terminator, which costs next to nothing;
+/// a terminator that is itself CR or LF cannot tell, and is searched alone.
+fn segment_body(terminator: u8) -> impl Fn(&[u8]) -> IResult<&[u8], SegmentText<'_>> {
+    move |input: &[u8]| {
+        let incomplete = || Err(nom::Err::Incomplete(Needed::Unknown));
+        if matches!(terminator, b'\n' | b'\r') {
+            return match memchr(terminator, input) {
+                Some(n) => Ok((&input[n + 1..], (&input[..n], None))),
+                None => incomplete(),
+            };
+        }
+        match memchr::memchr3(terminator, b'\n', b'\r', input) {
+            Some(n) if input[n] == terminator => Ok((&input[n + 1..], (&input[..n], None))),
+            Some(n) => match memchr(terminator, &input[n..]) {
+                Some(m) => Ok((&input[n + m + 1..], (&input[..n + m], Some(n)))),
+                None => incomplete(),
+            },
+            None => incomplete(),
+        }
     }
 }
 
@@ -250,9 +272,16 @@ pub fn next_segment<'a>(
     if rest.is_empty() {
         return None;
     }
-    let (after, body_with_id, terminated) = match segment_body(d.segment)(rest) {
-        Ok((after, body)) => (after, body, true),
-        Err(_) if eof => (&rest[rest.len()..], rest, false),
+    let (after, body_with_id, terminated, line_break) = match segment_body(d.segment)(rest) {
+        Ok((after, (body, line_break))) => (after, body, true, line_break),
+        Err(_) if eof => {
+            let line_break = if matches!(d.segment, b'\n' | b'\r') {
+                None
+            } else {
+                memchr::memchr2(b'\n', b'\r', rest)
+            };
+            (&rest[rest.len()..], rest, false, line_break)
+        }
         Err(_) => return None,
     };
     let taken = input.len() - after.len();
@@ -269,6 +298,7 @@ pub fn next_segment<'a>(
             skipped,
             indented,
             terminated,
+            line_break,
         },
         taken,
     ))
@@ -348,6 +378,29 @@ mod tests {
         let (raw, taken) = next_segment(b"BEG*00*SA", &D, true).unwrap();
         assert!(!raw.terminated);
         assert_eq!(taken, 9);
+    }
+
+    #[test]
+    fn line_break_inside_a_segment_is_located() {
+        let (raw, taken) = next_segment(b"N1*SU*ACME$\nN3*MAIN ST~N4~", &D, false).unwrap();
+        assert_eq!(raw.id, b"N1");
+        assert_eq!(raw.line_break, Some(11));
+        assert_eq!(taken, 23);
+        let (raw, _) = next_segment(b"N4*X\r\n~", &D, false).unwrap();
+        assert_eq!(raw.line_break, Some(4));
+        let (raw, _) = next_segment(b"N4*COLUMBUS~\n", &D, false).unwrap();
+        assert_eq!(
+            raw.line_break, None,
+            "the line wrap after a terminator is not inside"
+        );
+        let (raw, _) = next_segment(b"N4*COLUMBUS\nN3", &D, true).unwrap();
+        assert_eq!((raw.terminated, raw.line_break), (false, Some(11)));
+        let newline = Delimiters {
+            segment: b'\n',
+            ..D
+        };
+        let (raw, _) = next_segment(b"N4*X\r\n", &newline, false).unwrap();
+        assert_eq!((raw.body, raw.line_break), (&b"*X"[..], None));
     }
 
     #[test]
