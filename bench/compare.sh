@@ -212,7 +212,9 @@ bench() {
     for ((i = 1; i <= runs; i++)); do
         rc=0
         t0=$EPOCHREALTIME
-        if [[ $COUNT == none ]]; then
+        # Only tools that print their count on stdout keep it; a report (edigate's JSON) goes
+        # to /dev/null as a user's pipe would take it, and is counted in an untimed run.
+        if [[ $COUNT != stdout ]]; then
             /usr/bin/time -f '%e %M' -o "$tf" timeout "$TOOL_TIMEOUT" "${CMD[@]}" </dev/null >/dev/null 2>"$err" || rc=$?
         else
             /usr/bin/time -f '%e %M' -o "$tf" timeout "$TOOL_TIMEOUT" "${CMD[@]}" </dev/null >"$out" 2>"$err" || rc=$?
