@@ -247,7 +247,7 @@ impl Parser {
                     v.diagnostic(Diagnostic::new(
                         Problem::NoInterchangeHeader,
                         base + buf.len() as u64,
-                        "the input is empty: no ISA interchange header found",
+                        "no ISA interchange header: the input is empty or only whitespace",
                     ));
                     return Step::Fatal;
                 }
