@@ -942,25 +942,8 @@ impl<'g, 'c, W: Write> Session<'g, 'c, W> {
         party(w, "ST", &ship_to.name, "92", &ship_to.code, Some(ship_to))?;
         party(w, "VN", s.name, "92", s.vendor_number.as_str(), None)?;
 
-        let lines = rng.count(50);
-        let mut quantity_total = 0;
-        for line in 1..=lines {
-            let i = rng.below(s.items.len() as u64) as usize;
-            let item = &s.items[i];
-            let (quantity, uom, price) = order_quantity(rng, item);
-            quantity_total += quantity;
-            let sku = buyer_item(r, i);
-            baseline_item(w, "PO1", line, quantity, uom, price, item, &sku)?;
-            w.segment("PID", &["F", "", "", "", &item.description])?;
-            w.segment("PO4", &[Val::new().num(item.pack).as_str()])?;
-        }
-        w.segment(
-            "CTT",
-            &[
-                Val::new().num(lines).as_str(),
-                Val::new().num(quantity_total).as_str(),
-            ],
-        )
+        let (lines, quantity_total, _) = item_lines(w, rng, r, s, "PO1")?;
+        transaction_totals(w, lines, quantity_total)
     }
 
     fn invoice(&mut self, retailer: usize, supplier: usize) -> Result<(), WriteError> {
@@ -1002,27 +985,10 @@ impl<'g, 'c, W: Write> Session<'g, 'c, W> {
         let shipped = self.day - rng.range(0, 3) as i64;
         w.segment("DTM", &["011", Val::new().date8(shipped).as_str()])?;
 
-        let lines = rng.count(50);
-        let (mut quantity_total, mut amount) = (0, 0);
-        for line in 1..=lines {
-            let i = rng.below(s.items.len() as u64) as usize;
-            let item = &s.items[i];
-            let (quantity, uom, price) = order_quantity(rng, item);
-            quantity_total += quantity;
-            amount += quantity * price;
-            let sku = buyer_item(r, i);
-            baseline_item(w, "IT1", line, quantity, uom, price, item, &sku)?;
-            w.segment("PID", &["F", "", "", "", &item.description])?;
-        }
+        let (lines, quantity_total, amount) = item_lines(w, rng, r, s, "IT1")?;
         // TDS is N2: cents with the decimal point implied.
         w.segment("TDS", &[Val::new().num(amount).as_str()])?;
-        w.segment(
-            "CTT",
-            &[
-                Val::new().num(lines).as_str(),
-                Val::new().num(quantity_total).as_str(),
-            ],
-        )
+        transaction_totals(w, lines, quantity_total)
     }
 
     /// Shipment, order, pack (carton), item levels: BSN05 0001.
@@ -1302,33 +1268,60 @@ fn buyer_item(r: &Retailer, item: usize) -> Val {
 }
 
 /// An N1 loop: N1, and N3/N4 when the address matters.
-/// The baseline item data shared by PO1 (orders) and IT1 (invoices): line number, quantity,
-/// unit, unit price, and the item's UPC, vendor and buyer numbers.
-#[allow(clippy::too_many_arguments)]
-fn baseline_item<W: Write>(
+/// The item lines of an order (PO1, each with its PID and PO4 pack) or an invoice (IT1, with
+/// its PID): line number, quantity, unit, unit price, and the item's UPC, vendor and buyer
+/// numbers. Returns the number of lines, the total quantity and the total in cents.
+fn item_lines<W: Write>(
     w: &mut InterchangeWriter<W>,
+    rng: &mut Rng,
+    r: &Retailer,
+    s: &Supplier,
     segment: &str,
-    line: u64,
-    quantity: u64,
-    uom: &str,
-    price: u64,
-    item: &Item,
-    buyer_item: &Val,
+) -> Result<(u64, u64, u64), WriteError> {
+    let lines = rng.count(50);
+    let (mut quantity_total, mut amount) = (0, 0);
+    for line in 1..=lines {
+        let i = rng.below(s.items.len() as u64) as usize;
+        let item = &s.items[i];
+        let (quantity, uom, price) = order_quantity(rng, item);
+        quantity_total += quantity;
+        amount += quantity * price;
+        let sku = buyer_item(r, i);
+        w.segment(
+            segment,
+            &[
+                Val::new().num(line).as_str(),
+                Val::new().num(quantity).as_str(),
+                uom,
+                Val::new().money(price).as_str(),
+                "",
+                "UP",
+                item.upc.as_str(),
+                "VN",
+                item.vendor_item.as_str(),
+                "IN",
+                sku.as_str(),
+            ],
+        )?;
+        w.segment("PID", &["F", "", "", "", &item.description])?;
+        if segment == "PO1" {
+            w.segment("PO4", &[Val::new().num(item.pack).as_str()])?;
+        }
+    }
+    Ok((lines, quantity_total, amount))
+}
+
+/// CTT: the number of line items and the hash total of their quantities.
+fn transaction_totals<W: Write>(
+    w: &mut InterchangeWriter<W>,
+    lines: u64,
+    quantity_total: u64,
 ) -> Result<(), WriteError> {
     w.segment(
-        segment,
+        "CTT",
         &[
-            Val::new().num(line).as_str(),
-            Val::new().num(quantity).as_str(),
-            uom,
-            Val::new().money(price).as_str(),
-            "",
-            "UP",
-            item.upc.as_str(),
-            "VN",
-            item.vendor_item.as_str(),
-            "IN",
-            buyer_item.as_str(),
+            Val::new().num(lines).as_str(),
+            Val::new().num(quantity_total).as_str(),
         ],
     )
 }
