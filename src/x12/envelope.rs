@@ -179,6 +179,24 @@ fn text(v: &[u8]) -> String {
     }
 }
 
+/// A finding about element `n` of `seg`, placed at that element's first byte (at the segment
+/// when the element is missing).
+fn element_problem(
+    problem: Problem,
+    seg: &Segment<'_>,
+    n: u32,
+    position: Option<u32>,
+    message: String,
+) -> Diagnostic {
+    Diagnostic::new(
+        problem,
+        seg.element(n).map_or(seg.offset, |e| e.offset),
+        message,
+    )
+    .at_segment(seg.id, position)
+    .at_element(n)
+}
+
 /// The envelope state machine. Feed it segments in order with [`EnvelopeChecker::push`],
 /// an ISA with [`EnvelopeChecker::start_interchange`], and call [`EnvelopeChecker::finish`]
 /// at the end of input.
@@ -334,31 +352,31 @@ impl EnvelopeChecker {
         let st = Segment { position: 1, ..*st };
         if !(id.len() == 3 && id.iter().all(u8::is_ascii_digit)) {
             self.report(
-                Diagnostic::new(
+                element_problem(
                     Problem::SetIdentifier,
-                    st.element(1).map_or(st.offset, |e| e.offset),
+                    &st,
+                    1,
+                    Some(1),
                     format!(
                         "ST01 must be a three-digit transaction set id such as 850, found '{}'",
                         show(id)
                     ),
-                )
-                .at_segment(b"ST", Some(1))
-                .at_element(1),
+                ),
                 v,
             );
         }
         if !(4..=9).contains(&control.len()) || !control.iter().all(u8::is_ascii_alphanumeric) {
             self.report(
-                Diagnostic::new(
+                element_problem(
                     Problem::SetControlSyntax,
-                    st.element(2).map_or(st.offset, |e| e.offset),
+                    &st,
+                    2,
+                    Some(1),
                     format!(
                         "ST02 must be a control number of 4 to 9 characters, found '{}'",
                         show(control)
                     ),
-                )
-                .at_segment(b"ST", Some(1))
-                .at_element(2),
+                ),
                 v,
             );
         } else if let Some(group) = &mut self.group
@@ -366,16 +384,16 @@ impl EnvelopeChecker {
         {
             let gs06 = group.header.control_number.clone();
             self.report(
-                Diagnostic::new(
+                element_problem(
                     Problem::DuplicateSet,
-                    st.element(2).map_or(st.offset, |e| e.offset),
+                    &st,
+                    2,
+                    Some(1),
                     format!(
                         "ST02 control number '{}' is used twice in functional group {gs06}",
                         show(control)
                     ),
-                )
-                .at_segment(b"ST", Some(1))
-                .at_element(2),
+                ),
                 v,
             );
         }
@@ -407,28 +425,22 @@ impl EnvelopeChecker {
             .is_some_and(|n| n == u64::from(count));
         if !counted_ok {
             self.report(
-                Diagnostic::new(
-                    Problem::SegmentCountMismatch,
-                    se.element(1).map_or(se.offset, |e| e.offset),
-                    format!(
+                element_problem(Problem::SegmentCountMismatch, se, 1, Some(count), format!(
                         "SE01 says {} segments but transaction set {st02} has {count} (ST through SE)",
                         show(se01)
-                    ),
-                )
-                .at_segment(b"SE", Some(count))
-                .at_element(1),
+                    )),
                 v,
             );
         }
         if se02 != st02.as_bytes() {
             self.report(
-                Diagnostic::new(
+                element_problem(
                     Problem::SetControlMismatch,
-                    se.element(2).map_or(se.offset, |e| e.offset),
+                    se,
+                    2,
+                    Some(count),
                     format!("SE02 '{}' does not match ST02 '{st02}'", show(se02)),
-                )
-                .at_segment(b"SE", Some(count))
-                .at_element(2),
+                ),
                 v,
             );
         }
@@ -490,7 +502,6 @@ impl EnvelopeChecker {
             ic.groups += 1;
         }
         let mut found = Vec::new();
-        let at = |n: u32| gs.element(n).map_or(gs.offset, |e| e.offset);
         let mut missing = Vec::new();
         for (n, what) in [
             (1, "GS01"),
@@ -523,64 +534,56 @@ impl EnvelopeChecker {
             datetime::is_yymmdd(date)
         };
         if !date_ok {
-            found.push(
-                Diagnostic::new(
-                    Problem::GroupDate,
-                    at(4),
-                    format!(
-                        "GS04 must be a date {}, found '{}'",
-                        if long_date { "CCYYMMDD" } else { "YYMMDD" },
-                        show(date)
-                    ),
-                )
-                .at_segment(b"GS", None)
-                .at_element(4),
-            );
+            found.push(element_problem(
+                Problem::GroupDate,
+                gs,
+                4,
+                None,
+                format!(
+                    "GS04 must be a date {}, found '{}'",
+                    if long_date { "CCYYMMDD" } else { "YYMMDD" },
+                    show(date)
+                ),
+            ));
         }
         if !datetime::is_time(value(5)) {
-            found.push(
-                Diagnostic::new(
-                    Problem::GroupTime,
-                    at(5),
-                    format!(
-                        "GS05 must be a time HHMM[SS[DD]], found '{}'",
-                        show(value(5))
-                    ),
-                )
-                .at_segment(b"GS", None)
-                .at_element(5),
-            );
+            found.push(element_problem(
+                Problem::GroupTime,
+                gs,
+                5,
+                None,
+                format!(
+                    "GS05 must be a time HHMM[SS[DD]], found '{}'",
+                    show(value(5))
+                ),
+            ));
         }
         let control = value(6);
         if control.is_empty() || control.len() > 9 || !control.iter().all(u8::is_ascii_digit) {
-            found.push(
-                Diagnostic::new(
-                    Problem::GroupControlSyntax,
-                    at(6),
-                    format!(
-                        "GS06 must be a control number of 1 to 9 digits, found '{}'",
-                        show(control)
-                    ),
-                )
-                .at_segment(b"GS", None)
-                .at_element(6),
-            );
+            found.push(element_problem(
+                Problem::GroupControlSyntax,
+                gs,
+                6,
+                None,
+                format!(
+                    "GS06 must be a control number of 1 to 9 digits, found '{}'",
+                    show(control)
+                ),
+            ));
         } else if let Some(ic) = &mut self.interchange
             && !ic.group_numbers.insert(control)
         {
-            found.push(
-                Diagnostic::new(
-                    Problem::DuplicateGroup,
-                    at(6),
-                    format!(
-                        "GS06 control number '{}' is used twice in interchange {}",
-                        show(control),
-                        ic.control_number
-                    ),
-                )
-                .at_segment(b"GS", None)
-                .at_element(6),
-            );
+            found.push(element_problem(
+                Problem::DuplicateGroup,
+                gs,
+                6,
+                None,
+                format!(
+                    "GS06 control number '{}' is used twice in interchange {}",
+                    show(control),
+                    ic.control_number
+                ),
+            ));
         }
         if let Some(group) = self.group.as_mut().filter(|_| !found.is_empty()) {
             // A malformed GS makes the group unsound even where the code is the TA1's.
@@ -618,29 +621,29 @@ impl EnvelopeChecker {
             != Some(u64::from(sets))
         {
             self.report(
-                Diagnostic::new(
+                element_problem(
                     Problem::SetCountMismatch,
-                    ge.element(1).map_or(ge.offset, |e| e.offset),
+                    ge,
+                    1,
+                    None,
                     format!(
                         "GE01 says {} transaction sets but functional group {gs06} has {sets}",
                         show(ge01)
                     ),
-                )
-                .at_segment(b"GE", None)
-                .at_element(1),
+                ),
                 v,
             );
         }
         let ge02 = ge.value(2);
         if ge02 != gs06.as_bytes() {
             self.report(
-                Diagnostic::new(
+                element_problem(
                     Problem::GroupControlMismatch,
-                    ge.element(2).map_or(ge.offset, |e| e.offset),
+                    ge,
+                    2,
+                    None,
                     format!("GE02 '{}' does not match GS06 '{gs06}'", show(ge02)),
-                )
-                .at_segment(b"GE", None)
-                .at_element(2),
+                ),
                 v,
             );
         }
@@ -702,29 +705,29 @@ impl EnvelopeChecker {
             != Some(u64::from(groups))
         {
             self.report(
-                Diagnostic::new(
+                element_problem(
                     Problem::GroupCountMismatch,
-                    iea.element(1).map_or(iea.offset, |e| e.offset),
+                    iea,
+                    1,
+                    None,
                     format!(
                         "IEA01 says {} functional groups but interchange {isa13} has {groups}",
                         show(iea01)
                     ),
-                )
-                .at_segment(b"IEA", None)
-                .at_element(1),
+                ),
                 v,
             );
         }
         let iea02 = iea.value(2);
         if iea02 != isa13.as_bytes() {
             self.report(
-                Diagnostic::new(
+                element_problem(
                     Problem::InterchangeControlMismatch,
-                    iea.element(2).map_or(iea.offset, |e| e.offset),
+                    iea,
+                    2,
+                    None,
                     format!("IEA02 '{}' does not match ISA13 '{isa13}'", show(iea02)),
-                )
-                .at_segment(b"IEA", None)
-                .at_element(2),
+                ),
                 v,
             );
         }
