@@ -159,6 +159,16 @@ impl<W: Write> JsonReport<W> {
         self.out.flush()
     }
 
+    /// Writes what `build` puts in the reused scratch buffer: one object per call, no
+    /// allocation per transaction set.
+    fn object(&mut self, build: impl FnOnce(&mut Vec<u8>)) {
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        build(&mut buf);
+        self.write(|o| o.write_all(&buf));
+        self.scratch = buf;
+    }
+
     fn comma(first: &mut bool) -> &'static [u8] {
         if std::mem::replace(first, false) {
             b""
@@ -268,40 +278,38 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
         let d = h.delimiters;
         let comma = Self::comma(&mut self.first_interchange);
         self.first_group = true;
-        let mut buf = std::mem::take(&mut self.scratch);
-        buf.clear();
-        let mut f = Fields::open(&mut buf, comma);
-        let party = |q: &str, id: &str| {
-            let mut b = Vec::new();
-            Fields::open(&mut b, b"").str("qualifier", q).str("id", id);
-            b.push(b'}');
-            b
-        };
-        f.raw("sender", &party(&h.sender.qualifier, &h.sender.id))
-            .raw("receiver", &party(&h.receiver.qualifier, &h.receiver.id))
-            .str("control_number", &h.control_number)
-            .str("version", &h.version)
-            .str("date", &h.date)
-            .str("time", &h.time)
-            .str("usage", &h.usage)
-            .str("ack_requested", &h.ack_requested)
-            .num("offset", h.offset);
-        let mut delims = Vec::new();
-        {
-            let mut df = Fields::open(&mut delims, b"");
-            df.str("element", &delimiter(d.element))
-                .str("component", &delimiter(d.component));
-            match d.repetition {
-                Some(r) => df.str("repetition", &delimiter(r)),
-                None => df.raw("repetition", b"null"),
+        self.object(|buf| {
+            let mut f = Fields::open(buf, comma);
+            let party = |q: &str, id: &str| {
+                let mut b = Vec::new();
+                Fields::open(&mut b, b"").str("qualifier", q).str("id", id);
+                b.push(b'}');
+                b
             };
-            df.str("segment", &delimiter(d.segment));
-        }
-        delims.push(b'}');
-        f.raw("delimiters", &delims);
-        f.key("groups").push(b'[');
-        self.write(|o| o.write_all(&buf));
-        self.scratch = buf;
+            f.raw("sender", &party(&h.sender.qualifier, &h.sender.id))
+                .raw("receiver", &party(&h.receiver.qualifier, &h.receiver.id))
+                .str("control_number", &h.control_number)
+                .str("version", &h.version)
+                .str("date", &h.date)
+                .str("time", &h.time)
+                .str("usage", &h.usage)
+                .str("ack_requested", &h.ack_requested)
+                .num("offset", h.offset);
+            let mut delims = Vec::new();
+            {
+                let mut df = Fields::open(&mut delims, b"");
+                df.str("element", &delimiter(d.element))
+                    .str("component", &delimiter(d.component));
+                match d.repetition {
+                    Some(r) => df.str("repetition", &delimiter(r)),
+                    None => df.raw("repetition", b"null"),
+                };
+                df.str("segment", &delimiter(d.segment));
+            }
+            delims.push(b'}');
+            f.raw("delimiters", &delims);
+            f.key("groups").push(b'[');
+        });
     }
 
     fn group_start(&mut self, h: &GroupHeader, _: &Segment<'_>) {
@@ -310,20 +318,18 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
         self.in_group = true;
         let comma = Self::comma(&mut self.first_group);
         self.first_set = true;
-        let mut buf = std::mem::take(&mut self.scratch);
-        buf.clear();
-        let mut f = Fields::open(&mut buf, comma);
-        f.str("functional_id", &h.functional_id)
-            .str("sender", &h.sender)
-            .str("receiver", &h.receiver)
-            .str("control_number", &h.control_number)
-            .str("version", &h.version)
-            .str("date", &h.date)
-            .str("time", &h.time)
-            .num("offset", h.offset);
-        f.key("transactions").push(b'[');
-        self.write(|o| o.write_all(&buf));
-        self.scratch = buf;
+        self.object(|buf| {
+            let mut f = Fields::open(buf, comma);
+            f.str("functional_id", &h.functional_id)
+                .str("sender", &h.sender)
+                .str("receiver", &h.receiver)
+                .str("control_number", &h.control_number)
+                .str("version", &h.version)
+                .str("date", &h.date)
+                .str("time", &h.time)
+                .num("offset", h.offset);
+            f.key("transactions").push(b'[');
+        });
     }
 
     fn transaction_start(&mut self, h: &TransactionHeader, st: &Segment<'_>) {
@@ -339,17 +345,16 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
         self.counts[2] += 1;
         let comma = Self::comma(&mut self.first_set);
         self.first_segment = true;
-        let mut buf = std::mem::take(&mut self.scratch);
-        buf.clear();
-        let mut f = Fields::open(&mut buf, comma);
-        f.str("id", &h.id)
-            .str("control_number", &h.control_number)
-            .num("offset", h.offset);
-        if self.segments {
-            f.key("segments").push(b'[');
-        }
-        self.write(|o| o.write_all(&buf));
-        self.scratch = buf;
+        let segments = self.segments;
+        self.object(|buf| {
+            let mut f = Fields::open(buf, comma);
+            f.str("id", &h.id)
+                .str("control_number", &h.control_number)
+                .num("offset", h.offset);
+            if segments {
+                f.key("segments").push(b'[');
+            }
+        });
         if self.segments {
             self.segment(st);
         }
@@ -358,11 +363,9 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
     fn segment(&mut self, s: &Segment<'_>) {
         if self.segments {
             let comma = Self::comma(&mut self.first_segment);
-            let mut buf = std::mem::take(&mut self.scratch);
-            buf.clear();
-            segment_json(&mut buf, comma, s);
-            self.write(|o| o.write_all(&buf));
-            self.scratch = buf;
+            self.object(|buf| {
+                segment_json(buf, comma, s);
+            });
         }
     }
 
