@@ -1,8 +1,12 @@
 //! edigate: an X12 EDI translator and B2B gateway for suppliers trading with retailers.
 //!
 //! The crate is layered (see ARCHITECTURE.md); each module may use only those listed above it.
-//! So far: `x12`, the syntax engine, and `cli`, the `edigate` command.
+//! So far: `x12`, the syntax engine; `spec`, the standard as data; `validate`, checking
+//! transaction sets against it; and `cli`, the `edigate` command.
 
+pub mod map;
+pub mod spec;
+pub mod validate;
 pub mod x12;
 
 pub mod cli;

@@ -6,24 +6,14 @@
 
 use std::fs::File;
 use std::io::BufWriter;
-use std::path::Path;
 use std::process::Command;
 
 use edigate::x12::generate::{Generator, SetKind};
 
+mod common;
+use common::skip;
+
 const EDIGATE: &str = env!("CARGO_BIN_EXE_edigate");
-
-fn peers_required() -> bool {
-    std::env::var("EDIGATE_REQUIRE_PEERS").is_ok_and(|v| v == "1")
-}
-
-fn skip(reason: &str) {
-    assert!(
-        !peers_required(),
-        "EDIGATE_REQUIRE_PEERS=1 but the Bots check cannot run: {reason}"
-    );
-    eprintln!("SKIPPED: {reason} (set EDIGATE_REQUIRE_PEERS=1 to make this a failure)");
-}
 
 #[test]
 fn bots_accepts_generated_interchanges() {
@@ -39,16 +29,10 @@ fn bots_accepts_generated_interchanges() {
         assert!(summary.sets_of(kind) > 0, "no {} in {summary:?}", kind.id());
     }
 
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/bots_check.py");
-    let output = match Command::new("python3").arg(&script).arg(&path).output() {
-        Ok(output) => output,
-        Err(e) => return skip(&format!("python3 cannot be run ({e})")),
+    let Some(output) = common::python("tests/peers/bots_check.py", &[path.as_os_str()]) else {
+        return;
     };
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let report = common::text(&output);
     match output.status.code() {
         Some(0) => {}
         Some(3) => skip(&format!("Bots is not installed: {}", report.trim())),

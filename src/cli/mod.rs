@@ -2,8 +2,12 @@
 //! rejected or the check failed, 2 the command could not run (bad arguments, unreadable
 //! file, no usable ISA).
 
+mod ack;
+mod ack_view;
 mod generate;
 mod parse;
+mod specs;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -29,6 +33,14 @@ enum Command {
     /// Write a deterministic, valid X12 004010 file of 850/810/856/820 transaction sets of
     /// about the requested size, for benchmarks and load tests.
     Generate(generate::Args),
+    /// Check every transaction set against the X12 standard (004010, 005010: 850, 810, 856,
+    /// 820, 997) and print per interchange, group and set the verdict a 997 gives and every
+    /// finding with its place. Exit 0 when every set is accepted, 1 when anything is
+    /// rejected, 2 when the file cannot be read.
+    Validate(validate::Args),
+    /// Print the reply to a received file: a TA1 when due and one 997 per functional group,
+    /// addressed back to the sender. Exit status as for `validate`.
+    Ack(ack::Args),
 }
 
 /// Exit statuses of every command.
@@ -60,6 +72,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse(args) => parse::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Ack(args) => ack::run(&args),
     };
     match result {
         Ok(status) => status.into(),

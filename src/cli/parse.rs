@@ -11,6 +11,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::Status;
+use super::ack_view::{functional_ack_json, functional_ack_text, ta1_json, ta1_text};
+use crate::map::ack_read::AckReader;
+use crate::spec::SpecSet;
 use crate::x12::{
     Diagnostic, GroupHeader, GroupSummary, InterchangeHeader, InterchangeSummary, Level, Segment,
     SegmentStream, TransactionHeader, TransactionSummary, Visitor,
@@ -96,6 +99,10 @@ struct JsonReport<W: Write> {
     counts: [u64; 3],
     /// Reused for every object written, so that the report allocates per file, not per set.
     scratch: Vec<u8>,
+    /// Reads the TA1s and 997s going by, to say what they acknowledge.
+    acks: AckReader,
+    group_version: String,
+    ta1s: Vec<serde_json::Value>,
 }
 
 impl<W: Write> JsonReport<W> {
@@ -114,6 +121,9 @@ impl<W: Write> JsonReport<W> {
             in_group: false,
             counts: [0; 3],
             scratch: Vec::with_capacity(1024),
+            acks: AckReader::default(),
+            group_version: String::new(),
+            ta1s: Vec::new(),
         }
     }
 
@@ -273,7 +283,8 @@ fn segment_json(buf: &mut Vec<u8>, comma: &[u8], s: &Segment<'_>) {
 }
 
 impl<W: Write> Visitor<'_> for JsonReport<W> {
-    fn interchange_start(&mut self, h: &InterchangeHeader, _: &Segment<'_>) {
+    fn interchange_start(&mut self, h: &InterchangeHeader, isa: &Segment<'_>) {
+        self.acks.interchange_start(h, isa);
         self.counts[0] += 1;
         let d = h.delimiters;
         let comma = Self::comma(&mut self.first_interchange);
@@ -312,7 +323,19 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
         });
     }
 
-    fn group_start(&mut self, h: &GroupHeader, _: &Segment<'_>) {
+    fn control_segment(&mut self, s: &Segment<'_>) {
+        self.acks.control_segment(s);
+        if let (Some(t), Ok(specs)) = (
+            self.acks.reading.interchange_acks.pop(),
+            crate::spec::standard(),
+        ) {
+            self.ta1s.push(ta1_json(&t, specs));
+        }
+    }
+
+    fn group_start(&mut self, h: &GroupHeader, gs: &Segment<'_>) {
+        self.acks.group_start(h, gs);
+        self.group_version = h.version.clone();
         self.close_synthetic_group();
         self.counts[1] += 1;
         self.in_group = true;
@@ -333,6 +356,7 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
     }
 
     fn transaction_start(&mut self, h: &TransactionHeader, st: &Segment<'_>) {
+        self.acks.transaction_start(h, st);
         if !self.in_group && !self.synthetic_group {
             self.synthetic_group = true;
             let comma = Self::comma(&mut self.first_group);
@@ -361,6 +385,7 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
     }
 
     fn segment(&mut self, s: &Segment<'_>) {
+        self.acks.segment(s);
         if self.segments {
             let comma = Self::comma(&mut self.first_segment);
             self.object(|buf| {
@@ -370,12 +395,27 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
     }
 
     fn transaction_end(&mut self, t: &TransactionSummary, se: Option<&Segment<'_>>) {
-        if let Some(se) = se {
-            self.segment(se);
+        if let Some(se) = se
+            && self.segments
+        {
+            let comma = Self::comma(&mut self.first_segment);
+            self.object(|buf| segment_json(buf, comma, se));
         }
+        self.acks.transaction_end(t, se);
+        let acknowledges = match (
+            self.acks.reading.functional_acks.pop(),
+            crate::spec::standard(),
+        ) {
+            (Some(a), Ok(specs)) => format!(
+                "\"acknowledges\":{},",
+                functional_ack_json(&a, specs, &self.group_version)
+            ),
+            _ => String::new(),
+        };
         let segments = self.segments;
         self.write(|o| {
             o.write_all(if segments { b"]," } else { b"," })?;
+            o.write_all(acknowledges.as_bytes())?;
             write!(
                 o,
                 "\"segment_count\":{},\"closed\":{},\"envelope_errors\":{}}}",
@@ -395,8 +435,9 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
 
     fn interchange_end(&mut self, i: &InterchangeSummary, _: Option<&Segment<'_>>) {
         self.close_synthetic_group();
+        let ta1s = serde_json::Value::Array(std::mem::take(&mut self.ta1s));
         let tail = format!(
-            "],\"group_count\":{},\"closed\":{},\"envelope_errors\":{}}}",
+            "],\"interchange_acknowledgements\":{ta1s},\"group_count\":{},\"closed\":{},\"envelope_errors\":{}}}",
             i.group_count, i.closed, i.has_errors
         );
         self.write(|o| o.write_all(tail.as_bytes()));
@@ -418,6 +459,9 @@ struct TextReport<W: Write> {
     error: Option<io::Error>,
     depth: usize,
     counts: [u64; 3],
+    acks: AckReader,
+    group_version: String,
+    specs: Option<&'static SpecSet>,
 }
 
 impl<W: Write> TextReport<W> {
@@ -429,6 +473,9 @@ impl<W: Write> TextReport<W> {
             error: None,
             depth: 0,
             counts: [0; 3],
+            acks: AckReader::default(),
+            group_version: String::new(),
+            specs: crate::spec::standard().ok(),
         }
     }
 
@@ -490,6 +537,7 @@ impl<W: Write> TextReport<W> {
 
 impl<W: Write> Visitor<'_> for TextReport<W> {
     fn interchange_start(&mut self, h: &InterchangeHeader, isa: &Segment<'_>) {
+        self.acks.interchange_start(h, isa);
         self.counts[0] += 1;
         let d = h.delimiters;
         let show = |b: u8| crate::x12::diagnostic::show(&[b]);
@@ -519,9 +567,15 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
     fn control_segment(&mut self, s: &Segment<'_>) {
         let text = format!("{}{}", lossy(s.id), lossy(s.body));
         self.line(1, format_args!("control segment {}", esc(&text)));
+        self.acks.control_segment(s);
+        if let (Some(t), Some(specs)) = (self.acks.reading.interchange_acks.pop(), self.specs) {
+            self.line(2, format_args!("{}", ta1_text(&t, specs)));
+        }
     }
 
     fn group_start(&mut self, h: &GroupHeader, gs: &Segment<'_>) {
+        self.acks.group_start(h, gs);
+        self.group_version = h.version.clone();
         self.counts[1] += 1;
         self.line(
             1,
@@ -541,6 +595,7 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
     }
 
     fn transaction_start(&mut self, h: &TransactionHeader, st: &Segment<'_>) {
+        self.acks.transaction_start(h, st);
         self.counts[2] += 1;
         self.line(
             self.depth,
@@ -551,6 +606,7 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
     }
 
     fn segment(&mut self, s: &Segment<'_>) {
+        self.acks.segment(s);
         self.segment_line(s);
     }
 
@@ -559,6 +615,12 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
             self.segment_line(se);
         }
         self.line(self.depth, format_args!("{} segments", t.segment_count));
+        self.acks.transaction_end(t, se);
+        if let (Some(a), Some(specs)) = (self.acks.reading.functional_acks.pop(), self.specs) {
+            for line in functional_ack_text(&a, specs, &self.group_version) {
+                self.line(self.depth, format_args!("{line}"));
+            }
+        }
         self.depth -= 1;
     }
 

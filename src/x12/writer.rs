@@ -253,6 +253,19 @@ impl<W: Write> InterchangeWriter<W> {
         Ok(())
     }
 
+    /// A control segment between the ISA and the first GS (a TA1 answering an interchange).
+    pub fn control_segment(&mut self, id: &str, elements: &[&str]) -> Result<(), WriteError> {
+        if self.state != State::Interchange || self.groups > 0 {
+            return Err(WriteError::OutOfOrder(
+                "control segment after a functional group or outside an interchange",
+            ));
+        }
+        if !matches!(id, "TA1" | "TA3" | "ISB" | "ISE") {
+            return Err(WriteError::BadSegmentId(id.to_string()));
+        }
+        self.raw_segment(id, elements)
+    }
+
     pub fn begin_group(&mut self, env: &GroupEnvelope) -> Result<(), WriteError> {
         if self.state != State::Interchange {
             return Err(WriteError::OutOfOrder(

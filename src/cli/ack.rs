@@ -1,0 +1,122 @@
+//! `edigate ack FILE [--json]`: the reply interchange(s) for a received file — a TA1 when due
+//! and one 997 per functional group — written to standard output.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde_json::json;
+
+use super::Status;
+use super::ack_view::{functional_ack_json, ta1_json};
+use crate::map::ack::{AckOptions, Ta1Policy, write_replies};
+use crate::map::ack_read::read_acks;
+use crate::validate::Policy;
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Ta1 {
+    /// Only when ISA14 asks for one.
+    Requested,
+    /// When ISA14 asks, and whenever the interchange has an error.
+    OnError,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The received X12 file (`-` for standard input).
+    file: PathBuf,
+    /// The acknowledgements in structured form (JSON) instead of X12.
+    #[arg(long)]
+    json: bool,
+    /// When to answer with a TA1.
+    #[arg(long, value_enum, default_value = "on-error")]
+    ta1: Ta1,
+    /// ISA13 of the (first) reply interchange.
+    #[arg(long, default_value_t = 1)]
+    interchange_control_number: u64,
+    /// GS06 of the (first) 997 functional group.
+    #[arg(long, default_value_t = 1)]
+    group_control_number: u64,
+    /// The reply's date, CCYYMMDD (default: today, UTC).
+    #[arg(long)]
+    date: Option<String>,
+    /// The reply's time, HHMM (default: now, UTC).
+    #[arg(long)]
+    time: Option<String>,
+    /// Read the specs from this folder instead of the ones built in.
+    #[arg(long, value_name = "DIR")]
+    specs: Option<PathBuf>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Status> {
+    let specs = super::specs::load(args.specs.as_deref())?;
+    let (name, reports, _) = super::specs::validate(&specs, &args.file)?;
+    let now = chrono::Utc::now();
+    let date = args
+        .date
+        .clone()
+        .unwrap_or_else(|| now.format("%Y%m%d").to_string());
+    let time = args
+        .time
+        .clone()
+        .unwrap_or_else(|| now.format("%H%M").to_string());
+    if date.len() != 8 || !crate::x12::datetime::is_ccyymmdd(date.as_bytes()) {
+        anyhow::bail!("--date {date}: expected a date as CCYYMMDD, e.g. 20261126");
+    }
+    if !crate::x12::datetime::is_hhmm(time.as_bytes()) {
+        anyhow::bail!("--time {time}: expected a time as HHMM, e.g. 0930");
+    }
+    let options = AckOptions {
+        policy: Policy::default(),
+        ta1: match args.ta1 {
+            Ta1::Requested => Ta1Policy::Requested,
+            Ta1::OnError => Ta1Policy::OnError,
+            Ta1::Always => Ta1Policy::Always,
+            Ta1::Never => Ta1Policy::Never,
+        },
+        interchange_control_number: args.interchange_control_number,
+        group_control_number: args.group_control_number,
+        date,
+        time,
+        line_suffix: "\n".into(),
+    };
+    let (bytes, summary) = write_replies(&reports, &options, Vec::new())
+        .context("cannot write the acknowledgement")?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        let reading = read_acks(&bytes);
+        let version_of = |ack: &crate::map::ack_read::FunctionalAck| {
+            reports
+                .iter()
+                .flat_map(|i| &i.groups)
+                .find(|g| {
+                    g.header.control_number == ack.group_control_number
+                        && g.header.functional_id == ack.functional_id
+                })
+                .map_or(String::from("005010"), |g| g.header.version.clone())
+        };
+        let value = json!({
+            "file": name,
+            "interchange_acknowledgements": reading.interchange_acks.iter().map(|t| ta1_json(t, &specs)).collect::<Vec<_>>(),
+            "functional_acknowledgements": reading.functional_acks.iter().map(|a| functional_ack_json(a, &specs, &version_of(a))).collect::<Vec<_>>(),
+            "summary": {
+                "reply_interchanges": summary.interchanges,
+                "ta1": summary.ta1s,
+                "997": summary.acknowledgements,
+            },
+        });
+        serde_json::to_writer(&mut out, &value)?;
+        writeln!(out)?;
+    } else {
+        out.write_all(&bytes)?;
+    }
+    out.flush()?;
+    let policy = Policy::default();
+    Ok(if super::validate::all_accepted(&reports, &policy) {
+        Status::Ok
+    } else {
+        Status::Rejected
+    })
+}

@@ -1,0 +1,262 @@
+//! `edigate validate FILE [--json]`: per interchange, group and transaction set, the verdict a
+//! 997 would give and every finding, in plain words and with its place.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use super::Status;
+use crate::spec::SpecSet;
+use crate::validate::{Finding, GroupReport, InterchangeReport, Policy, SetReport};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The X12 file to read (`-` for standard input).
+    file: PathBuf,
+    /// One JSON document instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Read the specs from this folder (version subfolders such as 004010/) instead of the
+    /// ones built in.
+    #[arg(long, value_name = "DIR")]
+    specs: Option<PathBuf>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Status> {
+    let specs = super::specs::load(args.specs.as_deref())?;
+    let (name, reports, _) = super::specs::validate(&specs, &args.file)?;
+    let policy = Policy::default();
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &report_json(&name, &reports, &policy, &specs))?;
+        writeln!(out)?;
+    } else {
+        write_text(&mut out, &name, &reports, &policy, &specs)?;
+    }
+    out.flush()?;
+    Ok(if all_accepted(&reports, &policy) {
+        Status::Ok
+    } else {
+        Status::Rejected
+    })
+}
+
+/// Whether every interchange, group and set is accepted (A or E).
+pub fn all_accepted(reports: &[InterchangeReport], policy: &Policy) -> bool {
+    reports.iter().all(|i| {
+        i.ta1_code().0 != 'R'
+            && i.groups.iter().all(|g| {
+                g.ack_code(policy) != 'R'
+                    && g.ack_code(policy) != 'P'
+                    && g.sets.iter().all(|s| s.ack_code(policy) != 'R')
+            })
+    })
+}
+
+/// The standard's words for a code of an acknowledgement element (715, 718, I18, ...).
+pub fn describe(specs: &SpecSet, version: &str, element: &str, code: &str) -> String {
+    let list = specs
+        .version(version)
+        .or_else(|| specs.versions.last())
+        .and_then(|v| v.codes(element));
+    list.and_then(|l| l.describe(code.as_bytes()))
+        .unwrap_or("")
+        .to_string()
+}
+
+fn finding_json(f: &Finding) -> Value {
+    let e = f.element.as_ref();
+    json!({
+        "segment": f.segment_id,
+        "position": f.position,
+        "loop": f.loop_id,
+        "element": e.map(|e| e.position),
+        "component": e.and_then(|e| e.component),
+        "repetition": e.and_then(|e| e.repetition),
+        "reference": e.map(|e| e.reference.as_str()).filter(|r| !r.is_empty()),
+        "code": f.code(),
+        "level": if e.is_some() { "element" } else { "segment" },
+        "severity": f.severity.as_str(),
+        "message": f.message,
+        "value": f.value,
+        "offset": f.offset,
+    })
+}
+
+fn set_json(s: &SetReport, policy: &Policy) -> Value {
+    json!({
+        "id": s.header.id,
+        "control_number": s.header.control_number,
+        "ack_code": s.ack_code(policy).to_string(),
+        "error_codes": s.error_codes(),
+        "errors": s.errors.iter().map(|e| json!({"code": e.code, "message": e.message, "offset": e.offset})).collect::<Vec<_>>(),
+        "segments": s.segment_count,
+        "findings": s.findings.iter().map(finding_json).collect::<Vec<_>>(),
+    })
+}
+
+fn group_json(g: &GroupReport, policy: &Policy) -> Value {
+    json!({
+        "control_number": g.header.control_number,
+        "functional_id": g.header.functional_id,
+        "version": g.header.version,
+        "ack_code": g.ack_code(policy).to_string(),
+        "declared": g.declared_count,
+        "received": g.sets.len(),
+        "accepted": g.accepted(policy),
+        "error_codes": g.error_codes(),
+        "errors": g.errors.iter().map(|e| json!({"code": e.code, "message": e.message, "offset": e.offset})).collect::<Vec<_>>(),
+        "transactions": g.sets.iter().map(|s| set_json(s, policy)).collect::<Vec<_>>(),
+    })
+}
+
+fn report_json(
+    name: &str,
+    reports: &[InterchangeReport],
+    policy: &Policy,
+    specs: &SpecSet,
+) -> Value {
+    let interchanges: Vec<Value> = reports
+        .iter()
+        .map(|i| {
+            let (code, note) = i.ta1_code();
+            json!({
+                "control_number": i.header.control_number,
+                "sender": format!("{}:{}", i.header.sender.qualifier, i.header.sender.id),
+                "receiver": format!("{}:{}", i.header.receiver.qualifier, i.header.receiver.id),
+                "version": i.header.version,
+                "ack_code": code.to_string(),
+                "note": note,
+                "note_text": describe(specs, "005010", "I18", &note),
+                "findings": i.findings.iter().map(|f| json!({"note": f.note, "problem": f.problem, "severity": f.severity.as_str(), "message": f.message, "offset": f.offset})).collect::<Vec<_>>(),
+                "groups": i.groups.iter().map(|g| group_json(g, policy)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let sets: Vec<&SetReport> = reports
+        .iter()
+        .flat_map(|i| i.groups.iter().flat_map(|g| g.sets.iter()))
+        .collect();
+    json!({
+        "file": name,
+        "interchanges": interchanges,
+        "summary": {
+            "interchanges": reports.len(),
+            "groups": reports.iter().map(|i| i.groups.len()).sum::<usize>(),
+            "transactions": sets.len(),
+            "accepted": sets.iter().filter(|s| s.ack_code(policy) != 'R').count(),
+            "rejected": sets.iter().filter(|s| s.ack_code(policy) == 'R').count(),
+            "all_accepted": all_accepted(reports, policy),
+        }
+    })
+}
+
+fn verdict(code: char) -> &'static str {
+    match code {
+        'A' => "accepted",
+        'E' => "accepted, errors noted",
+        'P' => "partially accepted",
+        _ => "rejected",
+    }
+}
+
+fn write_text(
+    out: &mut impl Write,
+    name: &str,
+    reports: &[InterchangeReport],
+    policy: &Policy,
+    specs: &SpecSet,
+) -> io::Result<()> {
+    writeln!(out, "{name}")?;
+    for i in reports {
+        let h = &i.header;
+        let (code, note) = i.ta1_code();
+        write!(
+            out,
+            "interchange {} from {}:{} to {}:{} (ISA12 {}): {}",
+            h.control_number,
+            h.sender.qualifier,
+            h.sender.id,
+            h.receiver.qualifier,
+            h.receiver.id,
+            h.version,
+            verdict(code)
+        )?;
+        if note != "000" {
+            write!(
+                out,
+                " — TA1 note {note}: {}",
+                describe(specs, "005010", "I18", &note)
+            )?;
+        }
+        writeln!(out)?;
+        for f in &i.findings {
+            writeln!(
+                out,
+                "  {} at byte {}: {}",
+                f.severity.as_str(),
+                f.offset,
+                f.message
+            )?;
+        }
+        for g in &i.groups {
+            let v = g.header.version.as_str();
+            let code = g.ack_code(policy);
+            writeln!(
+                out,
+                "  group {} {} (version {}) from {} to {}: {} — {} received, {} accepted",
+                g.header.functional_id,
+                g.header.control_number,
+                v,
+                g.header.sender,
+                g.header.receiver,
+                verdict(code),
+                g.sets.len(),
+                g.accepted(policy)
+            )?;
+            for c in g.error_codes() {
+                writeln!(out, "    AK905 {c}: {}", describe(specs, v, "716", &c))?;
+            }
+            for e in &g.errors {
+                writeln!(out, "    error at byte {}: {}", e.offset, e.message)?;
+            }
+            for s in &g.sets {
+                let code = s.ack_code(policy);
+                writeln!(
+                    out,
+                    "    {} {}: {} ({} segments)",
+                    s.header.id,
+                    s.header.control_number,
+                    verdict(code),
+                    s.segment_count
+                )?;
+                for c in s.error_codes() {
+                    writeln!(out, "      AK502 {c}: {}", describe(specs, v, "718", &c))?;
+                }
+                for e in &s.errors {
+                    writeln!(out, "      error at byte {}: {}", e.offset, e.message)?;
+                }
+                for f in &s.findings {
+                    let (element, list) = if f.element.is_some() {
+                        ("AK403", "723")
+                    } else {
+                        ("AK304", "720")
+                    };
+                    let code = f.code();
+                    writeln!(
+                        out,
+                        "      {} segment {} {}: {} [{element} {code} {}] (byte {})",
+                        f.severity.as_str(),
+                        f.position,
+                        f.place(),
+                        f.message,
+                        describe(specs, v, list, code),
+                        f.offset
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
