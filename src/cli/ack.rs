@@ -5,11 +5,11 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::Status;
 use super::ack_view::{functional_ack_json, ta1_json};
-use crate::map::ack::{AckOptions, Ta1Policy, write_replies};
+use crate::map::ack::{AckOptions, AckSummary, Ta1Policy, write_replies};
 use crate::map::ack_read::read_acks;
 use crate::validate::Policy;
 
@@ -52,7 +52,6 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     let specs = super::specs::load(args.specs.as_deref())?;
-    let (name, reports, _) = super::specs::validate(&specs, &args.file)?;
     let now = chrono::Utc::now();
     let date = args
         .date
@@ -68,7 +67,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     if !crate::x12::datetime::is_hhmm(time.as_bytes()) {
         anyhow::bail!("--time {time}: expected a time as HHMM, e.g. 0930");
     }
-    let options = AckOptions {
+    let mut options = AckOptions {
         policy: Policy::default(),
         ta1: match args.ta1 {
             Ta1::Requested => Ta1Policy::Requested,
@@ -82,39 +81,67 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         time,
         line_suffix: "\n".into(),
     };
-    let (bytes, summary) = write_replies(&reports, &options, Vec::new())
-        .context("cannot write the acknowledgement")?;
     let mut out = BufWriter::new(io::stdout().lock());
-    if args.json {
-        let reading = read_acks(&bytes);
-        let version_of = |ack: &crate::map::ack_read::FunctionalAck| {
-            reports
-                .iter()
-                .flat_map(|i| &i.groups)
-                .find(|g| {
-                    g.header.control_number == ack.group_control_number
-                        && g.header.functional_id == ack.functional_id
-                })
-                .map_or(String::from("005010"), |g| g.header.version.clone())
+    let mut totals = AckSummary::default();
+    let mut all_accepted = true;
+    let mut ta1s: Vec<Value> = Vec::new();
+    let mut acks: Vec<Value> = Vec::new();
+    let mut failed: anyhow::Result<()> = Ok(());
+    // Each interchange is answered as soon as it is read: the reply to a large file never
+    // waits for (or holds) the whole file.
+    let name = super::specs::validate_each(&specs, &args.file, |report| {
+        if failed.is_err() {
+            return;
+        }
+        all_accepted &= super::validate::accepted(&report, &options.policy);
+        let reply = write_replies(std::slice::from_ref(&report), &options, Vec::new());
+        let (bytes, summary) = match reply.context("cannot write the acknowledgement") {
+            Ok(r) => r,
+            Err(e) => {
+                failed = Err(e);
+                return;
+            }
         };
+        options.interchange_control_number = summary.next_interchange_control_number;
+        options.group_control_number = summary.next_group_control_number;
+        totals.interchanges += summary.interchanges;
+        totals.ta1s += summary.ta1s;
+        totals.acknowledgements += summary.acknowledgements;
+        if args.json {
+            let reading = read_acks(&bytes);
+            ta1s.extend(reading.interchange_acks.iter().map(|t| ta1_json(t, &specs)));
+            for a in &reading.functional_acks {
+                let version = report
+                    .groups
+                    .iter()
+                    .find(|g| {
+                        g.header.control_number == a.group_control_number
+                            && g.header.functional_id == a.functional_id
+                    })
+                    .map_or("005010", |g| g.header.version.as_str());
+                acks.push(functional_ack_json(a, &specs, version));
+            }
+        } else if let Err(e) = out.write_all(&bytes) {
+            failed = Err(e.into());
+        }
+    })?;
+    failed?;
+    if args.json {
         let value = json!({
             "file": name,
-            "interchange_acknowledgements": reading.interchange_acks.iter().map(|t| ta1_json(t, &specs)).collect::<Vec<_>>(),
-            "functional_acknowledgements": reading.functional_acks.iter().map(|a| functional_ack_json(a, &specs, &version_of(a))).collect::<Vec<_>>(),
+            "interchange_acknowledgements": ta1s,
+            "functional_acknowledgements": acks,
             "summary": {
-                "reply_interchanges": summary.interchanges,
-                "ta1": summary.ta1s,
-                "997": summary.acknowledgements,
+                "reply_interchanges": totals.interchanges,
+                "ta1": totals.ta1s,
+                "997": totals.acknowledgements,
             },
         });
         serde_json::to_writer(&mut out, &value)?;
         writeln!(out)?;
-    } else {
-        out.write_all(&bytes)?;
     }
     out.flush()?;
-    let policy = Policy::default();
-    Ok(if super::validate::all_accepted(&reports, &policy) {
+    Ok(if all_accepted {
         Status::Ok
     } else {
         Status::Rejected

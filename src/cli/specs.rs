@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 
 use crate::spec::{self, SpecSet};
 use crate::validate::{InterchangeReport, Validator};
-use crate::x12::{Outcome, SegmentStream};
+use crate::x12::SegmentStream;
 
 /// The standard built into the binary, or every `*/*.xml` under `dir`.
 pub fn load(dir: Option<&Path>) -> anyhow::Result<Cow<'static, SpecSet>> {
@@ -61,21 +61,24 @@ pub fn open(file: &PathBuf) -> anyhow::Result<(String, Box<dyn Read>)> {
     Ok((name, input))
 }
 
-/// Validates a whole input in one streamed pass: memory holds one segment at a time plus the
-/// reports.
-pub fn validate(
+/// Validates a whole input in one streamed pass, handing each interchange's report to
+/// `each` as soon as it is complete: memory holds one segment and one interchange's
+/// findings at a time. Returns the input's name.
+pub fn validate_each(
     specs: &SpecSet,
     file: &PathBuf,
-) -> anyhow::Result<(String, Vec<InterchangeReport>, Outcome)> {
+    each: impl FnMut(InterchangeReport),
+) -> anyhow::Result<String> {
     let (name, input) = open(file)?;
-    let mut validator = Validator::new(specs);
+    let mut validator = Validator::with_sink(specs, each);
     let outcome = SegmentStream::new(input)
         .run(&mut validator)
         .with_context(|| format!("cannot read {name}"))?;
+    validator.finish();
     if outcome.fatal && outcome.interchanges == 0 {
         bail!(
             "{name}: no usable interchange (no ISA header could be read); run `edigate parse {name}` for details"
         );
     }
-    Ok((name, validator.interchanges, outcome))
+    Ok(name)
 }

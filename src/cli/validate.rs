@@ -25,33 +25,98 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     let specs = super::specs::load(args.specs.as_deref())?;
-    let (name, reports, _) = super::specs::validate(&specs, &args.file)?;
     let policy = Policy::default();
     let mut out = BufWriter::new(io::stdout().lock());
+    let mut totals = Totals::default();
+    let mut written: io::Result<()> = Ok(());
+    let name = args.file.display().to_string();
     if args.json {
-        serde_json::to_writer(&mut out, &report_json(&name, &reports, &policy, &specs))?;
-        writeln!(out)?;
+        write!(out, "{{\"file\":")?;
+        serde_json::to_writer(&mut out, &name)?;
+        write!(out, ",\"interchanges\":[")?;
     } else {
-        write_text(&mut out, &name, &reports, &policy, &specs)?;
+        writeln!(out, "{name}")?;
+    }
+    super::specs::validate_each(&specs, &args.file, |report| {
+        if written.is_err() {
+            return;
+        }
+        written = if args.json {
+            let comma = if totals.interchanges > 0 { "," } else { "" };
+            write!(out, "{comma}").and_then(|()| {
+                serde_json::to_writer(&mut out, &interchange_json(&report, &policy, &specs))
+                    .map_err(io::Error::from)
+            })
+        } else {
+            write_text(&mut out, &report, &policy, &specs)
+        };
+        totals.add(&report, &policy);
+    })?;
+    written?;
+    if args.json {
+        write!(out, "],\"summary\":")?;
+        serde_json::to_writer(&mut out, &totals.json())?;
+        writeln!(out, "}}")?;
     }
     out.flush()?;
-    Ok(if all_accepted(&reports, &policy) {
+    Ok(if totals.all_accepted {
         Status::Ok
     } else {
         Status::Rejected
     })
 }
 
-/// Whether every interchange, group and set is accepted (A or E).
-pub fn all_accepted(reports: &[InterchangeReport], policy: &Policy) -> bool {
-    reports.iter().all(|i| {
-        i.ta1_code().0 != 'R'
-            && i.groups.iter().all(|g| {
-                g.ack_code(policy) != 'R'
-                    && g.ack_code(policy) != 'P'
-                    && g.sets.iter().all(|s| s.ack_code(policy) != 'R')
-            })
-    })
+/// Counts over the whole input, kept while the interchanges stream past.
+pub struct Totals {
+    pub interchanges: usize,
+    pub groups: usize,
+    pub transactions: usize,
+    pub accepted: usize,
+    pub all_accepted: bool,
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        Totals {
+            interchanges: 0,
+            groups: 0,
+            transactions: 0,
+            accepted: 0,
+            all_accepted: true,
+        }
+    }
+}
+
+impl Totals {
+    pub fn add(&mut self, report: &InterchangeReport, policy: &Policy) {
+        self.interchanges += 1;
+        self.groups += report.groups.len();
+        for g in &report.groups {
+            self.transactions += g.sets.len();
+            self.accepted += g.sets.iter().filter(|s| s.ack_code(policy) != 'R').count();
+        }
+        self.all_accepted &= accepted(report, policy);
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "interchanges": self.interchanges,
+            "groups": self.groups,
+            "transactions": self.transactions,
+            "accepted": self.accepted,
+            "rejected": self.transactions - self.accepted,
+            "all_accepted": self.all_accepted,
+        })
+    }
+}
+
+/// Whether an interchange, its groups and sets are all accepted (A or E).
+pub fn accepted(report: &InterchangeReport, policy: &Policy) -> bool {
+    report.ta1_code().0 != 'R'
+        && report.groups.iter().all(|g| {
+            let code = g.ack_code(policy);
+            code != 'R' && code != 'P' && g.sets.iter().all(|s| s.ack_code(policy) != 'R')
+        })
 }
 
 /// The standard's words for a code of an acknowledgement element (715, 718, I18, ...).
@@ -111,44 +176,18 @@ fn group_json(g: &GroupReport, policy: &Policy) -> Value {
     })
 }
 
-fn report_json(
-    name: &str,
-    reports: &[InterchangeReport],
-    policy: &Policy,
-    specs: &SpecSet,
-) -> Value {
-    let interchanges: Vec<Value> = reports
-        .iter()
-        .map(|i| {
-            let (code, note) = i.ta1_code();
-            json!({
-                "control_number": i.header.control_number,
-                "sender": format!("{}:{}", i.header.sender.qualifier, i.header.sender.id),
-                "receiver": format!("{}:{}", i.header.receiver.qualifier, i.header.receiver.id),
-                "version": i.header.version,
-                "ack_code": code.to_string(),
-                "note": note,
-                "note_text": describe(specs, "005010", "I18", &note),
-                "findings": i.findings.iter().map(|f| json!({"note": f.note, "problem": f.problem, "severity": f.severity.as_str(), "message": f.message, "offset": f.offset})).collect::<Vec<_>>(),
-                "groups": i.groups.iter().map(|g| group_json(g, policy)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let sets: Vec<&SetReport> = reports
-        .iter()
-        .flat_map(|i| i.groups.iter().flat_map(|g| g.sets.iter()))
-        .collect();
+fn interchange_json(i: &InterchangeReport, policy: &Policy, specs: &SpecSet) -> Value {
+    let (code, note) = i.ta1_code();
     json!({
-        "file": name,
-        "interchanges": interchanges,
-        "summary": {
-            "interchanges": reports.len(),
-            "groups": reports.iter().map(|i| i.groups.len()).sum::<usize>(),
-            "transactions": sets.len(),
-            "accepted": sets.iter().filter(|s| s.ack_code(policy) != 'R').count(),
-            "rejected": sets.iter().filter(|s| s.ack_code(policy) == 'R').count(),
-            "all_accepted": all_accepted(reports, policy),
-        }
+        "control_number": i.header.control_number,
+        "sender": format!("{}:{}", i.header.sender.qualifier, i.header.sender.id),
+        "receiver": format!("{}:{}", i.header.receiver.qualifier, i.header.receiver.id),
+        "version": i.header.version,
+        "ack_code": code.to_string(),
+        "note": note,
+        "note_text": describe(specs, "005010", "I18", &note),
+        "findings": i.findings.iter().map(|f| json!({"note": f.note, "problem": f.problem, "severity": f.severity.as_str(), "message": f.message, "offset": f.offset})).collect::<Vec<_>>(),
+        "groups": i.groups.iter().map(|g| group_json(g, policy)).collect::<Vec<_>>(),
     })
 }
 
@@ -163,13 +202,11 @@ fn verdict(code: char) -> &'static str {
 
 fn write_text(
     out: &mut impl Write,
-    name: &str,
-    reports: &[InterchangeReport],
+    i: &InterchangeReport,
     policy: &Policy,
     specs: &SpecSet,
 ) -> io::Result<()> {
-    writeln!(out, "{name}")?;
-    for i in reports {
+    {
         let h = &i.header;
         let (code, note) = i.ta1_code();
         write!(

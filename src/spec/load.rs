@@ -136,10 +136,8 @@ fn build_version(version: String, files: &[Parsed]) -> Result<VersionSpec, SpecE
             if element.kind != ElementType::Identifier {
                 return Err(n.error(&p.file, format!("code list for element {id}, which is type {} (only ID elements have code lists)", element.kind)));
             }
-            let mut list = CodeList {
-                complete,
-                codes: HashMap::new(),
-            };
+            let mut codes: Vec<(Box<[u8]>, String)> = Vec::new();
+            let mut lines: HashMap<String, u32> = HashMap::new();
             for c in &n.children {
                 expect_name(&p.file, c, "code")?;
                 c.allow(&p.file, &["value"])?;
@@ -153,17 +151,18 @@ fn build_version(version: String, files: &[Parsed]) -> Result<VersionSpec, SpecE
                         ),
                     ));
                 }
-                if list
-                    .codes
-                    .insert(value.as_bytes().into(), c.text.trim().to_string())
-                    .is_some()
-                {
-                    return Err(c.error(
-                        &p.file,
-                        format!("code {value} listed twice for element {id}"),
-                    ));
-                }
+                lines.entry(value.to_string()).or_insert(c.line);
+                codes.push((value.as_bytes().into(), c.text.trim().to_string()));
             }
+            let list = CodeList::new(complete, codes).map_err(|twice| {
+                let value = String::from_utf8_lossy(&twice).into_owned();
+                let line = lines.get(&value).copied().unwrap_or(n.line);
+                SpecError::new(
+                    &p.file,
+                    line,
+                    format!("code {value} listed twice for element {id}"),
+                )
+            })?;
             element.codes = Some(list);
         }
     }
@@ -310,12 +309,7 @@ fn build_version(version: String, files: &[Parsed]) -> Result<VersionSpec, SpecE
             functional_group: n.required(&p.file, "functional-group")?.to_string(),
             version: spec.version.clone(),
             guide,
-            body: LoopSpec {
-                id: String::new(),
-                repeat: 1,
-                usage: Usage::Mandatory,
-                children,
-            },
+            body: LoopSpec::new(String::new(), 1, Usage::Mandatory, children),
             file: p.file.clone(),
         });
     }
@@ -393,12 +387,13 @@ fn structure_node(
                     ),
                 ));
             }
-            Ok(Node::Loop(LoopSpec {
+            let usage = first.usage;
+            Ok(Node::Loop(LoopSpec::new(
                 id,
-                repeat: max(file, n, "repeat")?,
-                usage: first.usage,
+                max(file, n, "repeat")?,
+                usage,
                 children,
-            }))
+            )))
         }
         other => Err(n.error(
             file,
@@ -496,11 +491,7 @@ fn syntax_note(file: &str, n: &XmlNode) -> Result<SyntaxNote, SpecError> {
             format!("syntax rule {rule}: a list conditional names at least three positions"),
         ));
     }
-    Ok(SyntaxNote {
-        kind,
-        positions,
-        rule: rule.to_string(),
-    })
+    Ok(SyntaxNote::new(kind, positions, rule.to_string()))
 }
 
 fn check_notes(

@@ -146,17 +146,54 @@ pub struct CodeList {
     /// Whether the list holds every code of the version (a value outside it is an error) or
     /// only the common ones (a value outside it is a warning).
     pub complete: bool,
-    codes: HashMap<Box<[u8]>, String>,
+    /// Codes packed into integers and sorted: membership, asked for every coded element of
+    /// every segment, is a binary search over integers.
+    packed: Vec<u64>,
+    /// (code, description), sorted by code.
+    codes: Vec<(Box<[u8]>, String)>,
+}
+
+/// A code of up to seven bytes as one integer (its length in the low byte keeps `A` and
+/// `A\0` apart); None for longer codes, which are compared as bytes.
+fn pack(code: &[u8]) -> Option<u64> {
+    if code.len() > 7 {
+        return None;
+    }
+    Some(code.iter().fold(0u64, |v, &b| (v << 8) | u64::from(b)) << 8 | code.len() as u64)
 }
 
 impl CodeList {
+    /// A list from (code, description) pairs; Err names a code given twice.
+    pub fn new(complete: bool, mut codes: Vec<(Box<[u8]>, String)>) -> Result<CodeList, Box<[u8]>> {
+        codes.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(w) = codes.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(w[0].0.clone());
+        }
+        let mut packed: Vec<u64> = codes.iter().filter_map(|(c, _)| pack(c)).collect();
+        packed.sort_unstable();
+        Ok(CodeList {
+            complete,
+            packed,
+            codes,
+        })
+    }
+
+    fn find(&self, value: &[u8]) -> Option<usize> {
+        self.codes
+            .binary_search_by(|(k, _)| k.as_ref().cmp(value))
+            .ok()
+    }
+
     /// The description of `value`, if the list has it.
     pub fn describe(&self, value: &[u8]) -> Option<&str> {
-        self.codes.get(value).map(String::as_str)
+        self.find(value).map(|i| self.codes[i].1.as_str())
     }
 
     pub fn contains(&self, value: &[u8]) -> bool {
-        self.codes.contains_key(value)
+        match pack(value) {
+            Some(key) => self.packed.binary_search(&key).is_ok(),
+            None => self.find(value).is_some(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -167,15 +204,11 @@ impl CodeList {
         self.codes.is_empty()
     }
 
-    /// Every code, sorted.
-    pub fn codes(&self) -> Vec<(&str, &str)> {
-        let mut all: Vec<(&str, &str)> = self
-            .codes
+    /// Every code with its description, sorted.
+    pub fn codes(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.codes
             .iter()
             .map(|(k, v)| (std::str::from_utf8(k).unwrap_or(""), v.as_str()))
-            .collect();
-        all.sort();
-        all
     }
 }
 
@@ -206,6 +239,40 @@ pub enum SyntaxKind {
     ListConditional,
 }
 
+impl SyntaxNote {
+    pub(crate) fn new(kind: SyntaxKind, positions: Vec<u8>, rule: String) -> SyntaxNote {
+        let bit = |p: u8| {
+            if (1..=128).contains(&p) {
+                1u128 << (p - 1)
+            } else {
+                0
+            }
+        };
+        let all = positions.iter().fold(0, |m, &p| m | bit(p));
+        let first = positions.first().map_or(0, |&p| bit(p));
+        SyntaxNote {
+            kind,
+            positions,
+            rule,
+            all,
+            first,
+        }
+    }
+
+    /// Whether the note is broken, given the positions present as bits (bit 0 = position 1).
+    pub fn violated(&self, present: u128) -> bool {
+        let rest = self.all & !self.first;
+        let given = present & self.all;
+        match self.kind {
+            SyntaxKind::Paired => given != 0 && given != self.all,
+            SyntaxKind::Required => given == 0,
+            SyntaxKind::Exclusion => given.count_ones() > 1,
+            SyntaxKind::Conditional => given & self.first != 0 && given & rest != rest,
+            SyntaxKind::ListConditional => given & self.first != 0 && given & rest == 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxNote {
     pub kind: SyntaxKind,
@@ -213,6 +280,9 @@ pub struct SyntaxNote {
     pub positions: Vec<u8>,
     /// The note as the standard writes it, e.g. `P0102`.
     pub rule: String,
+    /// The positions as bits, and the first one: checking a note is two masks.
+    all: u128,
+    first: u128,
 }
 
 /// What sits at an element position of a segment.
@@ -285,6 +355,21 @@ pub struct LoopSpec {
     pub repeat: u32,
     pub usage: Usage,
     pub children: Vec<Node>,
+    /// The segment that starts each child, in order: what the walk compares a segment with.
+    pub triggers: Vec<SegKey>,
+}
+
+impl LoopSpec {
+    pub(crate) fn new(id: String, repeat: u32, usage: Usage, children: Vec<Node>) -> LoopSpec {
+        let triggers = children.iter().map(|c| c.trigger().key).collect();
+        LoopSpec {
+            id,
+            repeat,
+            usage,
+            children,
+            triggers,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

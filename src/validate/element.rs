@@ -36,8 +36,18 @@ impl SegmentCheck<'_, '_> {
     pub fn run(&self, out: &mut Vec<Finding>) {
         let d = self.segment.delimiters;
         let mut present: u128 = 0;
+        // Most segments have neither components nor repetitions: one scan of the segment
+        // says so, and spares splitting every element.
+        let plain = memchr::memchr2(
+            d.component,
+            d.repetition.unwrap_or(d.component),
+            self.segment.body,
+        )
+        .is_none();
+        let mut seen = 0usize;
         for element in self.segment.elements() {
             let index = element.index;
+            seen = index as usize;
             let Some(slot) = self.def.elements.get(index as usize - 1) else {
                 if !element.value.is_empty() {
                     self.report(
@@ -106,6 +116,25 @@ impl SegmentCheck<'_, '_> {
                 );
                 continue;
             }
+            if plain {
+                match slot.item {
+                    Item::Element(e) => {
+                        let def = &self.spec.elements[e];
+                        self.check_value(
+                            out,
+                            at(None, None, element.offset),
+                            def,
+                            element.value,
+                            index,
+                        );
+                    }
+                    Item::Composite(c) => {
+                        let composite = &self.spec.composites[c];
+                        self.check_composite(out, index, None, composite, element);
+                    }
+                }
+                continue;
+            }
             let mut count = 0u32;
             for repetition in element.repetitions(&d) {
                 count += 1;
@@ -165,7 +194,7 @@ impl SegmentCheck<'_, '_> {
                 }
             }
         }
-        for slot_index in self.segment.element_count()..self.def.elements.len() {
+        for slot_index in seen..self.def.elements.len() {
             let index = slot_index as u32 + 1;
             let slot = &self.def.elements[slot_index];
             if self.usage_at(index, slot.usage).is_mandatory() {
@@ -483,7 +512,7 @@ impl SegmentCheck<'_, '_> {
         present: u128,
         composite: Option<(u32, &CompositeDef)>,
     ) {
-        for note in notes {
+        for note in notes.iter().filter(|n| n.violated(present)) {
             let has = |p: u8| p <= 128 && present & (1 << (p - 1)) != 0;
             let first = note.positions[0];
             let rest = &note.positions[1..];

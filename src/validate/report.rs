@@ -196,10 +196,18 @@ struct OpenSet<'s> {
     spec: Option<(&'s VersionSpec, &'s TransactionSetSpec)>,
 }
 
+/// Receives each interchange's report once nothing more can be said about it.
+pub type Sink<'s> = Box<dyn FnMut(InterchangeReport) + 's>;
+
 /// The validating visitor. Feed it with `SegmentStream::run` (streamed) or `parse_into`.
+/// Without a sink it keeps every report in `interchanges`; with one, it hands each
+/// interchange's report over when the next interchange starts (problems found between
+/// interchanges belong to the one before) and at `finish`, so memory holds one
+/// interchange's findings at a time.
 pub struct Validator<'s> {
     specs: &'s SpecSet,
     pub interchanges: Vec<InterchangeReport>,
+    sink: Option<Sink<'s>>,
     version: Option<&'s VersionSpec>,
     set: Option<OpenSet<'s>>,
     walkers: Vec<Walker<'s>>,
@@ -212,11 +220,29 @@ impl<'s> Validator<'s> {
         Validator {
             specs,
             interchanges: Vec::new(),
+            sink: None,
             version: None,
             set: None,
             walkers: Vec::new(),
             walker: None,
             hierarchy: Hierarchy::default(),
+        }
+    }
+
+    /// A validator that hands each interchange's report to `sink`.
+    pub fn with_sink(specs: &'s SpecSet, sink: impl FnMut(InterchangeReport) + 's) -> Self {
+        Validator {
+            sink: Some(Box::new(sink)),
+            ..Validator::new(specs)
+        }
+    }
+
+    /// Hands over what is still held (with a sink); call after the input ends.
+    pub fn finish(&mut self) {
+        if let Some(sink) = self.sink.as_mut() {
+            for report in self.interchanges.drain(..) {
+                sink(report);
+            }
         }
     }
 
@@ -258,6 +284,7 @@ impl<'s> Validator<'s> {
 
 impl<'a, 's> Visitor<'a> for Validator<'s> {
     fn interchange_start(&mut self, header: &InterchangeHeader, isa: &Segment<'a>) {
+        self.finish();
         self.interchanges.push(InterchangeReport {
             header: header.clone(),
             findings: Vec::new(),

@@ -96,7 +96,9 @@ impl<'s> Walker<'s> {
         let from = frame.current.map_or(0, |c| c + 1);
         let (base, spec) = (frame.base, frame.spec);
         for skipped in from..index {
-            if self.counts[base + skipped] == 0 {
+            if self.counts[base + skipped] == 0
+                && spec.children[skipped].usage() == Usage::Mandatory
+            {
                 self.missing(&spec.children[skipped], position, offset, out);
             }
         }
@@ -149,8 +151,8 @@ impl<'s> Walker<'s> {
             // A loop's first segment starts a new iteration, which the enclosing frame
             // finds (its current child is this loop); here it is never a repeat.
             let from = frame.current.unwrap_or(0).max(usize::from(depth > 0));
-            for (i, child) in frame.spec.children.iter().enumerate().skip(from) {
-                if child.trigger().key != key {
+            for (i, &trigger) in frame.spec.triggers.iter().enumerate().skip(from) {
+                if trigger != key {
                     continue;
                 }
                 // The current child of an outer frame is the loop we are inside: finding
@@ -178,7 +180,7 @@ impl<'s> Walker<'s> {
         let from = frame.current.map_or(0, |c| c + 1);
         let spec = frame.spec;
         for i in from..spec.children.len() {
-            if self.counts[frame.base + i] == 0 {
+            if self.counts[frame.base + i] == 0 && spec.children[i].usage() == Usage::Mandatory {
                 // The loop this child belongs to is still the innermost one for messages.
                 self.frames.push(Frame {
                     spec,
