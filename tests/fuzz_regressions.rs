@@ -103,6 +103,56 @@ pub fn check(data: &[u8]) {
         outcome,
         "TransactionSetReader outcome differs"
     );
+
+    // (e) validation: streamed and in-memory reports agree, a reply can always be written,
+    // and when the envelopes are sound our reply is itself a valid interchange of 997s.
+    let specs = edigate::spec::standard().expect("the built-in specs load");
+    let (reports, _) = edigate::validate::validate(specs, input);
+    let mut streamed_reports = Vec::new();
+    {
+        let mut validator =
+            edigate::validate::Validator::with_sink(specs, |r| streamed_reports.push(r));
+        SegmentStream::new(Chunked::new(input, chunking))
+            .run(&mut validator)
+            .expect("reading from a slice cannot fail");
+        validator.finish();
+    }
+    assert_eq!(
+        reports, streamed_reports,
+        "streamed and in-memory validation differ"
+    );
+    let options = edigate::map::ack::AckOptions {
+        policy: edigate::validate::Policy::default(),
+        ta1: edigate::map::ack::Ta1Policy::Always,
+        interchange_control_number: 1,
+        group_control_number: 1,
+        date: "20261126".into(),
+        time: "1200".into(),
+        line_suffix: String::new(),
+    };
+    let (reply, _) = edigate::map::ack::write_replies(&reports, &options, Vec::new())
+        .unwrap_or_else(|e| panic!("no reply could be written: {e}"));
+    let read_back = edigate::map::ack_read::read_acks(&reply);
+    if outcome.errors == 0 && !outcome.fatal {
+        let (own, own_outcome) = edigate::validate::validate(specs, &reply);
+        assert_eq!(own_outcome.errors, 0, "our reply has envelope errors");
+        for set in own.iter().flat_map(|i| &i.groups).flat_map(|g| &g.sets) {
+            let errors: Vec<_> = set.errors_for_ack().collect();
+            assert!(
+                set.errors.is_empty() && errors.is_empty(),
+                "our 997 is invalid: {errors:?}"
+            );
+        }
+        let acknowledged = reports
+            .iter()
+            .map(|i| edigate::map::ack::acknowledged_groups(i).count())
+            .sum::<usize>();
+        assert_eq!(
+            read_back.functional_acks.len(),
+            acknowledged,
+            "one 997 per group"
+        );
+    }
 }
 
 /// A reader handing out the input in small pieces: byte `c` < 128 means pieces of

@@ -5,18 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn edigate(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_edigate"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run edigate");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::{edigate, relative};
 
 fn corpus(kind: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,13 +22,6 @@ fn corpus(kind: &str) -> Vec<PathBuf> {
         "the {kind} corpus looks truncated: {files:?}"
     );
     files
-}
-
-fn relative(path: &Path) -> String {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap()
-        .display()
-        .to_string()
 }
 
 fn snapshot_name(path: &Path, kind: &str) -> String {
@@ -77,7 +60,7 @@ fn err_samples_are_flagged_or_refused() {
 #[test]
 fn err_samples_report_their_problem() {
     let expected = [
-        ("delimiters-not-distinct", "delimiters_invalid"),
+        ("delimiters-not-distinct", "component_separator_invalid"),
         (
             "duplicate-gs06-in-interchange",
             "duplicate_group_control_number",
@@ -118,7 +101,7 @@ fn err_samples_report_their_problem() {
             "st_se_control_number_mismatch",
         ),
         ("segment-outside-group", "unexpected_segment"),
-        ("segment-terminator-is-letter", "delimiters_invalid"),
+        ("segment-terminator-is-letter", "segment_terminator_invalid"),
         ("st01-invalid", "st01_invalid"),
         ("st02-too-short", "st02_invalid"),
         ("wrong-terminator-in-body", "se01_segment_count_mismatch"),

@@ -44,6 +44,46 @@ const FORBIDDEN: &[(&str, &str, &str)] = &[
         "SystemTime",
         "the syntax engine has no clock: time is passed in",
     ),
+    // spec, validate and map are the rest of the pure core: no I/O, no clock, no runtime.
+    (
+        "spec",
+        "std::fs",
+        "specs are read from text the caller hands in",
+    ),
+    (
+        "spec",
+        "std::net",
+        "the pure core never touches the network",
+    ),
+    ("spec", "anyhow", "library errors are thiserror types"),
+    ("spec", "tokio", "the pure core has no runtime"),
+    (
+        "validate",
+        "std::fs",
+        "validation works on bytes, not files",
+    ),
+    (
+        "validate",
+        "std::net",
+        "the pure core never touches the network",
+    ),
+    ("validate", "SystemTime", "the pure core has no clock"),
+    ("validate", "anyhow", "library errors are thiserror types"),
+    ("validate", "tokio", "the pure core has no runtime"),
+    ("map", "std::fs", "mapping works on data, not files"),
+    ("map", "std::net", "the pure core never touches the network"),
+    (
+        "map",
+        "SystemTime",
+        "the pure core has no clock: dates are passed in",
+    ),
+    (
+        "map",
+        "chrono::Utc::now",
+        "the pure core has no clock: dates are passed in",
+    ),
+    ("map", "anyhow", "library errors are thiserror types"),
+    ("map", "tokio", "the pure core has no runtime"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use crate::validate::{Finding, GroupReport, InterchangeReport, Policy, SetReport};
 use crate::x12::writer::{GroupEnvelope, InterchangeEnvelope};
-use crate::x12::{Delimiters, InterchangeWriter, WriteError};
+use crate::x12::{Delimiters, InterchangeWriter, PartyId, WriteError};
 
 /// When a TA1 goes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -95,14 +95,28 @@ pub fn write_replies<W: Write>(
                 .take()
                 .ok_or(WriteError::OutOfOrder("output already taken"))?,
         };
-        let mut w = InterchangeWriter::new(sink, delimiters, &options.line_suffix)?;
+        // A partner whose terminator is a line break gets no extra line break after it.
+        let suffix = if matches!(delimiters.segment, b'\n' | b'\r') {
+            ""
+        } else {
+            options.line_suffix.as_str()
+        };
+        let mut w = InterchangeWriter::new(sink, delimiters, suffix)?;
         let received = &report.header;
+        // A sender id of the wrong width was tolerated on the way in (with a warning); the
+        // reply's fixed-width ISA cannot carry more than the width.
+        let fit =
+            |v: &str, width: usize| echo(v, &delimiters).chars().take(width).collect::<String>();
+        let party = |p: &PartyId| PartyId {
+            qualifier: fit(&p.qualifier, 2),
+            id: fit(&p.id, 15),
+        };
         let mut env = InterchangeEnvelope::new(
-            received.receiver.clone(),
-            received.sender.clone(),
+            party(&received.receiver),
+            party(&received.sender),
             options.date.get(2..).unwrap_or(&options.date),
             &options.time,
-            &received.version,
+            &reply_version(report),
             summary.next_interchange_control_number,
         );
         env.usage = received
@@ -120,9 +134,9 @@ pub fn write_replies<W: Write>(
             w.control_segment(
                 "TA1",
                 &[
-                    &received.control_number,
-                    &received.date,
-                    &received.time,
+                    &echo(&received.control_number, &delimiters),
+                    &echo(&received.date, &delimiters),
+                    &echo(&received.time, &delimiters),
                     &code,
                     &note,
                 ],
@@ -144,11 +158,28 @@ pub fn write_replies<W: Write>(
     Ok((out, summary))
 }
 
+/// The reply's ISA12: the received one when it is a version (five digits), else 00401, the
+/// version every partner reads (the TA1 then says what was wrong).
+fn reply_version(report: &InterchangeReport) -> String {
+    let v = &report.header.version;
+    if v.len() == 5 && v.bytes().all(|b| b.is_ascii_digit()) {
+        v.clone()
+    } else {
+        "00401".to_string()
+    }
+}
+
 /// The received interchange's own delimiters, so the partner reads the reply as it writes;
 /// a repetition separator is added when the version needs one and the partner's has none.
 fn reply_delimiters(report: &InterchangeReport) -> Delimiters {
     let mut d = report.header.delimiters;
-    if report.header.version.as_str() >= "00402" && d.repetition.is_none() {
+    if d.check().is_err() {
+        // The partner's own delimiters are unusable (the TA1 says so): answer with the
+        // common ones.
+        d = Delimiters::COMMON;
+        d.repetition = None;
+    }
+    if reply_version(report).as_str() >= "00402" && d.repetition.is_none() {
         d.repetition = [b'^', b'{', b'!', b'|']
             .into_iter()
             .find(|&c| c != d.element && c != d.component && c != d.segment);
@@ -164,14 +195,20 @@ fn write_997<W: Write>(
 ) -> Result<(), WriteError> {
     let received = &group.header;
     let modern = received.version.as_str() >= "005010";
+    let delimiters = w.delimiters();
     w.begin_group(&GroupEnvelope {
         functional_id: "FA".into(),
-        sender: received.receiver.clone(),
-        receiver: received.sender.clone(),
-        date: options.date.clone(),
+        sender: echo(&received.receiver, &delimiters),
+        receiver: echo(&received.sender, &delimiters),
+        // GS04 is CCYYMMDD from 004000 on, YYMMDD before.
+        date: if received.version.as_str() >= "004000" {
+            options.date.clone()
+        } else {
+            options.date.get(2..).unwrap_or(&options.date).to_string()
+        },
         time: options.time.clone(),
         control_number,
-        version: received.version.clone(),
+        version: echo(&received.version, &delimiters),
     })?;
     w.begin_transaction("997", 1)?;
     let version = if modern {
@@ -179,9 +216,14 @@ fn write_997<W: Write>(
     } else {
         ""
     };
+    let d = delimiters;
     w.segment(
         "AK1",
-        &[&received.functional_id, &received.control_number, version],
+        &[
+            &echo(&received.functional_id, &d),
+            &echo(&received.control_number, &d),
+            &echo(version, &d),
+        ],
     )?;
     for set in &group.sets {
         write_set(w, set, &options.policy, modern)?;
@@ -214,7 +256,11 @@ fn write_set<W: Write>(
     };
     w.segment(
         "AK2",
-        &[&set.header.id, &set.header.control_number, reference],
+        &[
+            &echo(&set.header.id, &d),
+            &echo(&set.header.control_number, &d),
+            &echo(reference, &d),
+        ],
     )?;
     let mut errors: Vec<&Finding> = set.errors_for_ack().collect();
     // Segment order, segment-level findings first at each position.
@@ -297,6 +343,16 @@ fn write_ak4<W: Write>(
             vec![vec![bad.as_str()]],
         ],
     )
+}
+
+/// A value of the received interchange written back in the reply (control numbers, ids):
+/// a delimiter or unprintable byte in it (an error the validator has reported) could not
+/// travel, so it is left out.
+fn echo(value: &str, d: &Delimiters) -> String {
+    value
+        .chars()
+        .filter(|c| (' '..='~').contains(c) && !d.is_delimiter(*c as u8))
+        .collect()
 }
 
 /// AK404 is AN 1..99 and travels in the reply interchange: delimiters and characters outside

@@ -61,7 +61,13 @@ fn build_version(version: String, files: &[Parsed]) -> Result<VersionSpec, SpecE
     };
     let of_kind = |kind: &'static str| files.iter().filter(move |p| p.root.name == kind);
     for p in files {
-        let known = ["elements", "segments", "codes", "transaction-set"];
+        let known = [
+            "elements",
+            "segments",
+            "codes",
+            "transaction-set",
+            "directory",
+        ];
         if !known.contains(&p.root.name.as_str()) {
             return Err(p.root.error(
                 &p.file,
@@ -275,6 +281,35 @@ fn build_version(version: String, files: &[Parsed]) -> Result<VersionSpec, SpecE
                 notes,
             });
         }
+    }
+
+    let mut directory_origin: HashMap<String, Origin> = HashMap::new();
+    for p in of_kind("directory") {
+        p.root.allow(&p.file, &["version"])?;
+        for n in &p.root.children {
+            expect_name(&p.file, n, "segment")?;
+            n.allow(&p.file, &["id", "name"])?;
+            let id = n.required(&p.file, "id")?;
+            defined_once(&mut directory_origin, id, &p.file, n, "directory segment")?;
+            spec.directory.insert(
+                SegKey::of(id.as_bytes()),
+                n.required(&p.file, "name")?.to_string(),
+            );
+        }
+    }
+    if let Some(p) = of_kind("directory").next()
+        && let Some(missing) = spec
+            .segments
+            .iter()
+            .find(|d| !spec.directory.contains_key(&SegKey::of(d.id.as_bytes())))
+    {
+        return Err(p.root.error(
+            &p.file,
+            format!(
+                "segment {} is defined in full but missing from the directory",
+                missing.id
+            ),
+        ));
     }
 
     for p in of_kind("transaction-set") {

@@ -420,6 +420,9 @@ pub struct VersionSpec {
     pub sets: Vec<TransactionSetSpec>,
     element_index: HashMap<String, usize>,
     segment_index: HashMap<SegKey, usize>,
+    /// Every segment id of the version's segment directory, with its name (also those
+    /// defined in full above): what tells a real segment from a typo.
+    directory: HashMap<SegKey, String>,
 }
 
 impl VersionSpec {
@@ -432,6 +435,14 @@ impl VersionSpec {
         self.segment_index
             .get(&key)
             .map(|&i| (i, &self.segments[i]))
+    }
+
+    /// The name of any segment of the version's directory, defined in full or not.
+    pub fn directory_name(&self, key: SegKey) -> Option<&str> {
+        self.directory
+            .get(&key)
+            .map(String::as_str)
+            .or_else(|| self.segment(key).map(|(_, d)| d.name.as_str()))
     }
 
     /// The standard's definition of a transaction set (`guide` = None) or a guide's.

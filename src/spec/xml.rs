@@ -19,12 +19,18 @@ pub(crate) struct Node {
 /// Reads `text` (the content of `file`) into its root element.
 pub(crate) fn parse(file: &str, text: &str) -> Result<Node, SpecError> {
     let mut reader = Reader::from_str(text);
-    let line_at = |offset: u64| -> u32 {
+    // Offsets only grow while reading, so lines are counted from the last offset asked
+    // about, not from the start each time.
+    let mut seen = (0usize, 1u32);
+    let mut line_at = |offset: u64| -> u32 {
         let end = (offset as usize).min(text.len());
-        1 + text.as_bytes()[..end]
+        let (from, line) = if end >= seen.0 { seen } else { (0, 1) };
+        let more = text.as_bytes()[from..end]
             .iter()
             .filter(|&&b| b == b'\n')
-            .count() as u32
+            .count() as u32;
+        seen = (end, line + more);
+        line + more
     };
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;

@@ -23,6 +23,7 @@ pub(crate) struct SegmentCheck<'s, 'a> {
 }
 
 /// Where an element finding is, before it becomes a `Finding`.
+#[derive(Clone, Copy)]
 struct At<'v> {
     position: u32,
     component: Option<u32>,
@@ -150,6 +151,20 @@ impl SegmentCheck<'_, '_> {
                                 show_max(slot.repeat)
                             ),
                         );
+                    } else {
+                        // Before 005010 nothing repeats: the interchange's repetition
+                        // separator inside a value is a character the element cannot hold.
+                        self.error(
+                            out,
+                            at(None, None, element.offset),
+                            ElementError::InvalidCharacter,
+                            Some(element.value),
+                            format!(
+                                "contains the repetition separator {}, but nothing repeats in version {}",
+                                crate::x12::diagnostic::show_byte(d.repetition.unwrap_or(b'^')),
+                                self.spec.version
+                            ),
+                        );
                     }
                     break;
                 }
@@ -275,6 +290,8 @@ impl SegmentCheck<'_, '_> {
                             composite.components.len()
                         ),
                     );
+                    // One finding says the composite is too long.
+                    break;
                 }
                 continue;
             };
@@ -330,6 +347,33 @@ impl SegmentCheck<'_, '_> {
         value: &[u8],
         position: u32,
     ) {
+        if matches!(def.kind, ElementType::String | ElementType::Identifier) {
+            if value.iter().all(|&b| b == b' ') {
+                self.error(
+                    out,
+                    at,
+                    ElementError::InvalidCharacter,
+                    Some(value),
+                    "holds only spaces; X12 requires at least one character that is not a space (leave the element empty instead)".to_string(),
+                );
+                return;
+            }
+            if value.last() == Some(&b' ') {
+                // The standard says trailing spaces are suppressed; many senders pad
+                // anyway, and the value is still readable: noted, not rejected.
+                self.report(
+                    out,
+                    at,
+                    ElementError::InvalidCharacter,
+                    Severity::Warning,
+                    Some(value),
+                    format!(
+                        "'{}' ends with spaces, which X12 says to leave out",
+                        show(value)
+                    ),
+                );
+            }
+        }
         if let Some(bad) = value.iter().position(|&b| !(0x20..=0x7e).contains(&b)) {
             self.error(
                 out,

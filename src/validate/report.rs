@@ -109,13 +109,16 @@ pub struct GroupReport {
     pub sets: Vec<SetReport>,
     /// Whether edigate has specs for GS08's version.
     pub version_supported: bool,
+    /// Whether any transaction set edigate knows in that version belongs to GS01's
+    /// functional group.
+    pub functional_group_supported: bool,
     pub offset: u64,
 }
 
 impl GroupReport {
     /// AK901: `A`, `E`, `P` (some sets rejected) or `R`.
     pub fn ack_code(&self, policy: &Policy) -> char {
-        if !self.version_supported || !self.errors.is_empty() {
+        if !self.is_readable() {
             return 'R';
         }
         let codes: Vec<char> = self.sets.iter().map(|s| s.ack_code(policy)).collect();
@@ -133,7 +136,7 @@ impl GroupReport {
     /// trailer, a duplicate control number, a version we cannot read): its sets are not
     /// taken, whatever their own AK5 says.
     pub fn accepted(&self, policy: &Policy) -> usize {
-        if !self.version_supported || !self.errors.is_empty() {
+        if !self.is_readable() {
             return 0;
         }
         self.sets
@@ -142,11 +145,19 @@ impl GroupReport {
             .count()
     }
 
+    /// Whether the group as a whole can be taken: a version and functional group edigate
+    /// knows, and sound envelopes.
+    fn is_readable(&self) -> bool {
+        self.version_supported && self.functional_group_supported && self.errors.is_empty()
+    }
+
     /// AK905..AK909, at most five.
     pub fn error_codes(&self) -> Vec<String> {
         let mut codes: Vec<String> = Vec::new();
         if !self.version_supported {
             codes.push("2".to_string());
+        } else if !self.functional_group_supported {
+            codes.push("1".to_string());
         }
         for e in &self.errors {
             if !codes.contains(&e.code) {
@@ -213,6 +224,9 @@ pub struct Validator<'s> {
     walkers: Vec<Walker<'s>>,
     walker: Option<usize>,
     hierarchy: Hierarchy,
+    /// Problems of a GS or ST header, reported just before the group or set starts.
+    pending_group: Vec<GroupFinding>,
+    pending_set: Vec<SetError>,
 }
 
 impl<'s> Validator<'s> {
@@ -226,6 +240,8 @@ impl<'s> Validator<'s> {
             walkers: Vec::new(),
             walker: None,
             hierarchy: Hierarchy::default(),
+            pending_group: Vec::new(),
+            pending_set: Vec::new(),
         }
     }
 
@@ -296,12 +312,27 @@ impl<'a, 's> Visitor<'a> for Validator<'s> {
 
     fn group_start(&mut self, header: &GroupHeader, gs: &Segment<'a>) {
         self.version = self.specs.version(&header.version);
+        let functional_group_supported = self.version.is_none_or(|v| {
+            v.sets
+                .iter()
+                .any(|s| s.functional_group == header.functional_id)
+        });
+        let mut errors = std::mem::take(&mut self.pending_group);
+        for e in &mut errors {
+            // AK905 19 (control number not unique in the interchange) exists from 005010
+            // on; before, 19 names a security segment, and a repeated control number is one
+            // that violates the syntax (6).
+            if e.code == "19" && header.version.as_str() < "005010" {
+                e.code = "6".to_string();
+            }
+        }
         let report = GroupReport {
             header: header.clone(),
             declared_count: None,
-            errors: Vec::new(),
+            errors,
             sets: Vec::new(),
             version_supported: self.version.is_some(),
+            functional_group_supported,
             offset: gs.offset,
         };
         if let Some(i) = self.interchanges.last_mut() {
@@ -316,7 +347,7 @@ impl<'a, 's> Visitor<'a> for Validator<'s> {
         let report = SetReport {
             header: header.clone(),
             supported: spec.is_some(),
-            errors: Vec::new(),
+            errors: std::mem::take(&mut self.pending_set),
             findings: Vec::new(),
             segment_count: 0,
         };
@@ -416,6 +447,32 @@ impl<'a, 's> Visitor<'a> for Validator<'s> {
                         message: d.message,
                     });
                 }
+            }
+            // GS06's own problems come before the group starts.
+            Some(AckCode::Group(code))
+                if matches!(
+                    d.problem,
+                    Problem::GroupControlSyntax | Problem::DuplicateGroup
+                ) =>
+            {
+                self.pending_group.push(GroupFinding {
+                    code: code.to_string(),
+                    offset: d.offset,
+                    message: d.message,
+                });
+            }
+            // So do ST01's and ST02's.
+            Some(AckCode::TransactionSet(code))
+                if matches!(
+                    d.problem,
+                    Problem::SetIdentifier | Problem::SetControlSyntax | Problem::DuplicateSet
+                ) =>
+            {
+                self.pending_set.push(SetError {
+                    code: code.to_string(),
+                    offset: d.offset,
+                    message: d.message,
+                });
             }
             Some(AckCode::Group(code)) if self.group().is_some() => {
                 if let Some(g) = self.group() {

@@ -199,20 +199,27 @@ impl<'s> Walker<'s> {
             return;
         }
         let trigger = node.trigger();
+        let mut finding_loop = self.loop_id();
         let what = match node {
-            Node::Loop(l) => format!("loop {} (starting with {}) is required", l.id, trigger.id),
+            Node::Loop(l) => {
+                // AK303 names the loop that is missing.
+                finding_loop = Some(l.id.as_str());
+                format!("loop {} (starting with {}) is required", l.id, trigger.id)
+            }
             Node::Segment(s) => format!(
                 "{} is required (position {} of the {} table)",
                 s.id, s.position, s.table
             ),
         };
-        out.push(self.segment_finding(
+        let mut finding = self.segment_finding(
             trigger.id.as_str(),
             position,
             offset,
             SegmentError::MandatoryMissing,
             format!("{what} but missing before segment {position}"),
-        ));
+        );
+        finding.loop_id = finding_loop.map(str::to_string);
+        out.push(finding);
     }
 
     fn unplaced(
@@ -226,7 +233,7 @@ impl<'s> Walker<'s> {
     ) {
         let shown = crate::x12::diagnostic::show(id);
         let set = &self.set.id;
-        let (error, message) = if version.segment(key).is_none() {
+        let (error, message) = if version.directory_name(key).is_none() {
             (
                 SegmentError::Unrecognized,
                 format!(
@@ -237,7 +244,10 @@ impl<'s> Walker<'s> {
         } else if self.known.binary_search(&key).is_err() {
             (
                 SegmentError::NotInTransactionSet,
-                format!("{shown} is an X12 segment, but transaction set {set} has no place for it"),
+                format!(
+                    "{shown} ({}) is an X12 segment, but transaction set {set} has no place for it",
+                    version.directory_name(key).unwrap_or("")
+                ),
             )
         } else if self.passed(key) {
             (

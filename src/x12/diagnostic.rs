@@ -135,6 +135,11 @@ problems! {
     NoInterchangeHeader => "isa_missing", Error, None;
     /// A delimiter is a letter, digit or otherwise unusable, or two delimiters coincide.
     Delimiters => "delimiters_invalid", Error, Some(InterchangeNote("026"));
+    /// The byte after ISA16, the segment terminator, is a letter, digit or space.
+    SegmentTerminator => "segment_terminator_invalid", Error, Some(InterchangeNote("004"));
+    /// ISA16, the component separator, is a letter, digit or space, or equals another
+    /// delimiter.
+    ComponentSeparator => "component_separator_invalid", Error, Some(InterchangeNote("027"));
 
     // --- interchange structure ----------------------------------------------------------
     /// IEA02 differs from ISA13.

@@ -205,6 +205,8 @@ pub struct EnvelopeChecker {
     interchange: Option<OpenInterchange>,
     group: Option<OpenGroup>,
     set: Option<OpenSet>,
+    /// Set while an unreadable interchange is closed (see `abandon_interchange`).
+    abandoned: bool,
 }
 
 impl EnvelopeChecker {
@@ -734,6 +736,15 @@ impl EnvelopeChecker {
         self.close_interchange(iea.offset, Some(iea), v);
     }
 
+    /// Closes an interchange whose content cannot be read at all (its ISA declares unusable
+    /// delimiters; that problem has been reported): no IEA can be looked for, so its
+    /// absence is not reported.
+    pub fn abandon_interchange<'a, V: Visitor<'a>>(&mut self, at: u64, v: &mut V) {
+        self.abandoned = true;
+        self.close_interchange(at, None, v);
+        self.abandoned = false;
+    }
+
     fn close_interchange<'a, V: Visitor<'a>>(
         &mut self,
         at: u64,
@@ -744,7 +755,7 @@ impl EnvelopeChecker {
             self.close_group(at, None, v);
         }
         let Some(ic) = &self.interchange else { return };
-        if iea.is_none() {
+        if iea.is_none() && !self.abandoned {
             let (ctrl, start) = (ic.control_number.clone(), ic.offset);
             self.report(
                 Diagnostic::new(

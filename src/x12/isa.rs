@@ -73,6 +73,14 @@ pub enum IsaRead {
     },
     /// The ISA cannot be used: its delimiters cannot be determined.
     Unusable(Diagnostic),
+    /// The ISA sits at its fixed layout, so its fields can be read, but the delimiters it
+    /// declares cannot be used: the interchange can be answered (a TA1 with note 026 or
+    /// 027) but not read. `len` bytes are the ISA.
+    Refused {
+        header: Box<InterchangeHeader>,
+        len: usize,
+        diagnostic: Diagnostic,
+    },
 }
 
 fn trim_padding(mut v: &[u8]) -> &[u8] {
@@ -208,6 +216,43 @@ pub fn read_isa(input: &[u8], offset: u64, eof: bool) -> IsaRead {
     let field = |i: usize| &input[fields[i].0..fields[i].1];
     let component = field(15)[0];
     let terminator = input[term_at];
+    let header_of = |delimiters: Delimiters, repetition_field: &[u8]| InterchangeHeader {
+        authorization_qualifier: text(field(0)),
+        authorization: text(field(1)),
+        security_qualifier: text(field(2)),
+        security: text(field(3)),
+        sender: PartyId {
+            qualifier: text(field(4)),
+            id: text(field(5)),
+        },
+        receiver: PartyId {
+            qualifier: text(field(6)),
+            id: text(field(7)),
+        },
+        date: text(field(8)),
+        time: text(field(9)),
+        standards_id: text(repetition_field),
+        version: text(field(11)),
+        control_number: text(field(12)),
+        ack_requested: text(field(13)),
+        usage: text(field(14)),
+        delimiters,
+        offset,
+    };
+    // A header at its fixed layout can be answered even when its delimiters are unusable.
+    let refuse = |at: usize, message: String, problem: Problem, delimiters: Delimiters| {
+        let diagnostic =
+            Diagnostic::new(problem, offset + at as u64, message).at_segment(b"ISA", None);
+        if fixed {
+            IsaRead::Refused {
+                header: Box::new(header_of(delimiters, field(10))),
+                len: term_at + 1,
+                diagnostic,
+            }
+        } else {
+            IsaRead::Unusable(diagnostic)
+        }
+    };
     if terminator.is_ascii_alphanumeric() || terminator == b' ' {
         // The message quotes what follows; wait for it so it reads the same however the
         // input arrives.
@@ -215,7 +260,7 @@ pub fn read_isa(input: &[u8], offset: u64, eof: bool) -> IsaRead {
             return IsaRead::Incomplete;
         }
         let after = &input[term_at..input.len().min(term_at + 12)];
-        return unusable(
+        return refuse(
             term_at,
             format!(
                 "no usable segment terminator: ISA16 {} is followed directly by '{}'; the \
@@ -223,7 +268,13 @@ pub fn read_isa(input: &[u8], offset: u64, eof: bool) -> IsaRead {
                 show_byte(component),
                 show(after)
             ),
-            Problem::Delimiters,
+            Problem::SegmentTerminator,
+            Delimiters {
+                element: sep,
+                component,
+                repetition: None,
+                segment: terminator,
+            },
         );
     }
 
@@ -273,38 +324,27 @@ pub fn read_isa(input: &[u8], offset: u64, eof: bool) -> IsaRead {
         segment: terminator,
     };
     if let Err(why) = delimiters.check() {
-        return unusable(
+        // ISA16 is the component separator: when it is the one at fault, TA1 note 027.
+        let component_at_fault = component.is_ascii_alphanumeric()
+            || component.is_ascii_whitespace()
+            || component == sep
+            || component == terminator;
+        let problem = if component_at_fault {
+            Problem::ComponentSeparator
+        } else {
+            Problem::Delimiters
+        };
+        return refuse(
             fields[15].0,
             format!("the ISA declares unusable delimiters: {why}"),
-            Problem::Delimiters,
+            problem,
+            delimiters,
         );
     }
 
     check_fields(input, &fields, offset, &mut diagnostics);
 
-    let header = InterchangeHeader {
-        authorization_qualifier: text(field(0)),
-        authorization: text(field(1)),
-        security_qualifier: text(field(2)),
-        security: text(field(3)),
-        sender: PartyId {
-            qualifier: text(field(4)),
-            id: text(field(5)),
-        },
-        receiver: PartyId {
-            qualifier: text(field(6)),
-            id: text(field(7)),
-        },
-        date: text(field(8)),
-        time: text(field(9)),
-        standards_id: text(isa11),
-        version: text(version),
-        control_number: text(field(12)),
-        ack_requested: text(field(13)),
-        usage: text(field(14)),
-        delimiters,
-        offset,
-    };
+    let header = header_of(delimiters, isa11);
     IsaRead::Header {
         header: Box::new(header),
         len: term_at + 1,
@@ -512,16 +552,28 @@ mod tests {
     }
 
     #[test]
-    fn terminator_letter_is_unusable() {
+    fn terminator_letter_is_refused_with_the_header_read() {
         let isa = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240101*1200*U*00401*000000001*0*P*>GS*PO";
         match read_isa(isa, 0, true) {
-            IsaRead::Unusable(d) => assert!(
-                d.message.contains("no usable segment terminator"),
-                "{}",
-                d.message
-            ),
+            IsaRead::Refused {
+                header,
+                len,
+                diagnostic,
+            } => {
+                assert!(
+                    diagnostic.message.contains("no usable segment terminator"),
+                    "{}",
+                    diagnostic.message
+                );
+                assert_eq!(diagnostic.problem, Problem::SegmentTerminator);
+                assert_eq!(header.control_number, "000000001");
+                assert_eq!(len, 106);
+            }
             other => panic!("{other:?}"),
         }
+        // Off its fixed layout, the fields cannot be trusted: nothing to answer.
+        let shifted = b"ISA*00**00**ZZ*SENDER*ZZ*RECEIVER*240101*1200*U*00401*000000001*0*P*>GS*PO";
+        assert!(matches!(read_isa(shifted, 0, true), IsaRead::Unusable(_)));
     }
 
     #[test]

@@ -276,6 +276,28 @@ impl Parser {
                     v.diagnostic(d);
                     Step::Fatal
                 }
+                IsaRead::Refused {
+                    header,
+                    len,
+                    diagnostic,
+                } => {
+                    // Known sender, control number and date, unusable delimiters: the
+                    // interchange is opened (so it can be answered) and closed at once;
+                    // nothing after its ISA can be read.
+                    self.interchanges += 1;
+                    self.outcome.segments += 1;
+                    let isa = Segment {
+                        id: &rest[..3],
+                        body: &rest[3..len - 1],
+                        offset: at,
+                        position: 0,
+                        delimiters: header.delimiters,
+                    };
+                    self.checker.start_interchange(&header, &isa, v);
+                    self.checker.report(diagnostic, v);
+                    self.checker.abandon_interchange(at + len as u64, v);
+                    Step::Fatal
+                }
                 IsaRead::Header {
                     header,
                     len,

@@ -192,37 +192,40 @@ impl<W: Write> InterchangeWriter<W> {
             });
         }
         let modern = env.version.as_str() >= "00402";
-        let isa11 = match (modern, self.delimiters.repetition) {
-            (true, Some(r)) => (r as char).to_string(),
+        // The repetition separator is a byte, written as is (a `char` would turn a byte
+        // above 0x7F into two bytes of UTF-8).
+        let isa11: Vec<u8> = match (modern, self.delimiters.repetition) {
+            (true, Some(r)) => vec![r],
             (true, None) => {
                 return Err(WriteError::Delimiters(format!(
                     "version {} needs a repetition separator in ISA11",
                     env.version
                 )));
             }
-            (false, _) => "U".to_string(),
+            (false, _) => b"U".to_vec(),
         };
         if !modern {
             // Before 00402 there is no repetition separator: the character is plain data.
             self.delimiters.repetition = None;
         }
         let isa13 = format!("{:09}", env.control_number);
-        let fields: [&str; 15] = [
-            &env.authorization_qualifier,
-            &env.authorization,
-            &env.security_qualifier,
-            &env.security,
-            &env.sender.qualifier,
-            &env.sender.id,
-            &env.receiver.qualifier,
-            &env.receiver.id,
-            &env.date,
-            &env.time,
+        let usage = env.usage.to_string();
+        let fields: [&[u8]; 15] = [
+            env.authorization_qualifier.as_bytes(),
+            env.authorization.as_bytes(),
+            env.security_qualifier.as_bytes(),
+            env.security.as_bytes(),
+            env.sender.qualifier.as_bytes(),
+            env.sender.id.as_bytes(),
+            env.receiver.qualifier.as_bytes(),
+            env.receiver.id.as_bytes(),
+            env.date.as_bytes(),
+            env.time.as_bytes(),
             &isa11,
-            &env.version,
-            &isa13,
-            if env.ack_requested { "1" } else { "0" },
-            &env.usage.to_string(),
+            env.version.as_bytes(),
+            isa13.as_bytes(),
+            if env.ack_requested { b"1" } else { b"0" },
+            usage.as_bytes(),
         ];
         self.scratch.clear();
         self.scratch.extend_from_slice(b"ISA");
@@ -233,14 +236,14 @@ impl<W: Write> InterchangeWriter<W> {
                     element: i + 1,
                     len: value.len(),
                     width,
-                    value: value.to_string(),
+                    value: String::from_utf8_lossy(value).into_owned(),
                 });
             }
             if i != 10 {
-                check_value(value.as_bytes(), &self.delimiters, "ISA", i + 1, None)?;
+                check_value(value, &self.delimiters, "ISA", i + 1, None)?;
             }
             self.scratch.push(self.delimiters.element);
-            self.scratch.extend_from_slice(value.as_bytes());
+            self.scratch.extend_from_slice(value);
             self.scratch
                 .resize(self.scratch.len() + width - value.len(), b' ');
         }
