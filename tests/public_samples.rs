@@ -213,3 +213,39 @@ fn public_samples_stream_like_they_parse() {
         }
     }
 }
+
+/// Every real sender's file gets a verdict and a reply, never a crash; both are pinned.
+#[test]
+fn every_public_sample_is_validated_and_acknowledged() {
+    let Some(dir) = public_dir() else { return };
+    for (file, _) in FILES {
+        let path = dir.join(file);
+        let path = path.to_str().unwrap();
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_edigate"))
+                .args(args)
+                .arg(path)
+                .output()
+                .unwrap();
+            let status = out
+                .status
+                .code()
+                .unwrap_or_else(|| panic!("{file}: edigate was killed"));
+            assert!(matches!(status, 0..=2), "{file}: exit {status}");
+            // Snapshots must not depend on where the checkout lives.
+            let text = String::from_utf8_lossy(&out.stdout).replace(path, file)
+                + &String::from_utf8_lossy(&out.stderr).replace(path, file);
+            (status, text)
+        };
+        let (status, report) = run(&["validate", "--json"]);
+        let (ack_status, reply) = run(&["ack", "--date", "20261126", "--time", "1200"]);
+        assert_eq!(status, ack_status, "{file}: validate and ack disagree");
+        let name = file.replace('/', "__");
+        let report = match serde_json::from_str::<serde_json::Value>(&report) {
+            Ok(json) => serde_json::to_string_pretty(&json).unwrap(),
+            Err(_) => report,
+        };
+        insta::assert_snapshot!(format!("{name}__validate"), report);
+        insta::assert_snapshot!(format!("{name}__ack"), reply);
+    }
+}
