@@ -11,7 +11,6 @@ use super::Status;
 use super::ack_view::{functional_ack_json, ta1_json};
 use crate::map::ack::{AckOptions, AckSummary, Ta1Policy, write_replies};
 use crate::map::ack_read::read_acks;
-use crate::validate::Policy;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Ta1 {
@@ -45,6 +44,10 @@ pub struct Args {
     /// The reply's time, HHMM (default: now, UTC).
     #[arg(long)]
     time: Option<String>,
+    /// Only note (AK501 E, set accepted) instead of rejecting for this error, e.g. AK403:7
+    /// (invalid code value) or AK304:5; repeatable. By default every syntax error rejects.
+    #[arg(long = "note-only", value_name = "AKxxx:CODE")]
+    note_only: Vec<String>,
     /// Read the specs from this folder instead of the ones built in.
     #[arg(long, value_name = "DIR")]
     specs: Option<PathBuf>,
@@ -68,7 +71,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         anyhow::bail!("--time {time}: expected a time as HHMM, e.g. 0930");
     }
     let mut options = AckOptions {
-        policy: Policy::default(),
+        policy: super::specs::policy(&args.note_only)?,
         ta1: match args.ta1 {
             Ta1::Requested => Ta1Policy::Requested,
             Ta1::OnError => Ta1Policy::OnError,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::spec::{self, SpecSet};
-use crate::validate::{InterchangeReport, Validator};
+use crate::validate::{ElementError, InterchangeReport, Policy, SegmentError, Validator};
 use crate::x12::SegmentStream;
 
 /// The standard built into the binary, or every `*/*.xml` under `dir`.
@@ -81,4 +81,30 @@ pub fn validate_each(
         );
     }
     Ok(name)
+}
+
+/// The policy from `--note-only` values such as `AK403:7` (an invalid code value only notes
+/// an error: the set is accepted with AK501 E) or `AK304:5`.
+pub fn policy(note_only: &[String]) -> anyhow::Result<Policy> {
+    let mut policy = Policy::default();
+    for value in note_only {
+        let (kind, code) = value.split_once(':').unwrap_or(("", value));
+        let found = match kind.to_ascii_uppercase().as_str() {
+            "AK304" => SegmentError::ALL
+                .iter()
+                .find(|e| e.code() == code)
+                .map(|&e| policy.note_only_segment.push(e)),
+            "AK403" => ElementError::ALL
+                .iter()
+                .find(|e| e.code() == code)
+                .map(|&e| policy.note_only_element.push(e)),
+            _ => None,
+        };
+        if found.is_none() {
+            bail!(
+                "--note-only {value}: expected AK304:<code> or AK403:<code> with a code the validator reports, e.g. AK403:7"
+            );
+        }
+    }
+    Ok(policy)
 }

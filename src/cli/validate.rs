@@ -17,6 +17,10 @@ pub struct Args {
     /// One JSON document instead of text.
     #[arg(long)]
     json: bool,
+    /// Only note (AK501 E, set accepted) instead of rejecting for this error, e.g. AK403:7
+    /// (invalid code value) or AK304:5; repeatable. By default every syntax error rejects.
+    #[arg(long = "note-only", value_name = "AKxxx:CODE")]
+    note_only: Vec<String>,
     /// Read the specs from this folder (version subfolders such as 004010/) instead of the
     /// ones built in.
     #[arg(long, value_name = "DIR")]
@@ -25,7 +29,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     let specs = super::specs::load(args.specs.as_deref())?;
-    let policy = Policy::default();
+    let policy = super::specs::policy(&args.note_only)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let mut totals = Totals::default();
     let mut written: io::Result<()> = Ok(());

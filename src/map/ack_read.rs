@@ -263,3 +263,115 @@ impl<'a> Visitor<'a> for AckReader {
 
     fn group_end(&mut self, _summary: &GroupSummary, _ge: Option<&Segment<'a>>) {}
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partners_997_and_ta1_read_into_their_parts() {
+        let input = b"ISA*00*          *00*          *ZZ*BIGRETAIL      *ZZ*ACMESUPPLY     *261126*1200*^*00501*000000007*0*P*:~\
+TA1*000000042*261125*0900*E*001~\
+GS*FA*BIGRETAIL*ACMESUPPLY*20261126*1200*7*X*005010~\
+ST*997*0001~AK1*IN*55*005010~\
+AK2*810*0001~AK5*A~\
+AK2*810*0002~AK3*IT1*4*IT1*8~AK4*2:1**1~AK4*6*235*7*ZZ~AK3*TDS*9**3~AK5*R*5~\
+AK9*P*2*2*1~SE*12*0001~GE*1*7~IEA*1*000000007~";
+        let reading = read_acks(input);
+        assert_eq!(
+            reading.interchange_acks,
+            [InterchangeAck {
+                control_number: "000000042".into(),
+                date: "261125".into(),
+                time: "0900".into(),
+                code: "E".into(),
+                note: "001".into(),
+                carried_by: "000000007".into(),
+                offset: 106,
+            }]
+        );
+        let ack = &reading.functional_acks[0];
+        assert_eq!(
+            (
+                ack.functional_id.as_str(),
+                ack.group_control_number.as_str(),
+                ack.version.as_str()
+            ),
+            ("IN", "55", "005010")
+        );
+        assert_eq!(
+            (
+                ack.code.as_str(),
+                ack.declared.as_str(),
+                ack.received.as_str(),
+                ack.accepted.as_str()
+            ),
+            ("P", "2", "2", "1")
+        );
+        assert_eq!(ack.sets.len(), 2);
+        assert_eq!(ack.sets[0].code, "A");
+        let rejected = &ack.sets[1];
+        assert_eq!(
+            (rejected.control_number.as_str(), rejected.code.as_str()),
+            ("0002", "R")
+        );
+        assert_eq!(rejected.errors, ["5"]);
+        assert_eq!(rejected.segments.len(), 2);
+        let it1 = &rejected.segments[0];
+        assert_eq!(
+            (
+                it1.id.as_str(),
+                it1.position.as_str(),
+                it1.loop_id.as_str(),
+                it1.code.as_str()
+            ),
+            ("IT1", "4", "IT1", "8")
+        );
+        assert_eq!(
+            it1.elements[0],
+            ElementNote {
+                position: "2".into(),
+                component: "1".into(),
+                code: "1".into(),
+                ..ElementNote::default()
+            }
+        );
+        assert_eq!(
+            it1.elements[1],
+            ElementNote {
+                position: "6".into(),
+                reference: "235".into(),
+                code: "7".into(),
+                value: "ZZ".into(),
+                ..ElementNote::default()
+            }
+        );
+        assert_eq!(rejected.segments[1].code, "3");
+        assert!(ack.problems.is_empty(), "{:?}", ack.problems);
+        assert_eq!(
+            ack.carried_by,
+            ("000000007".into(), "7".into(), "0001".into())
+        );
+    }
+
+    #[test]
+    fn a_997_missing_its_parts_says_so() {
+        let input = b"ISA*00*          *00*          *ZZ*BIGRETAIL      *ZZ*ACMESUPPLY     *261126*1200*U*00401*000000007*0*P*>~\
+GS*FA*BIGRETAIL*ACMESUPPLY*20261126*1200*7*X*004010~ST*997*0001~AK2*850*0001~AK4*1**1~SE*4*0001~GE*1*7~IEA*1*000000007~";
+        let problems = &read_acks(input).functional_acks[0].problems;
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("no AK1")));
+        assert!(problems.iter().any(|p| p.contains("no AK9")));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("AK4 at segment 3 without an AK3")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("no AK5 for transaction set 850 0001"))
+        );
+    }
+}

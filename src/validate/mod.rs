@@ -51,6 +51,17 @@ pub enum SegmentError {
 }
 
 impl SegmentError {
+    pub const ALL: [SegmentError; 8] = [
+        SegmentError::Unrecognized,
+        SegmentError::Unexpected,
+        SegmentError::MandatoryMissing,
+        SegmentError::LoopOverMaximum,
+        SegmentError::ExceedsMaximumUse,
+        SegmentError::NotInTransactionSet,
+        SegmentError::OutOfSequence,
+        SegmentError::ElementErrors,
+    ];
+
     /// The AK304 value.
     pub fn code(self) -> &'static str {
         match self {
@@ -86,6 +97,21 @@ pub enum ElementError {
 }
 
 impl ElementError {
+    pub const ALL: [ElementError; 12] = [
+        ElementError::MandatoryMissing,
+        ElementError::ConditionalMissing,
+        ElementError::TooManyElements,
+        ElementError::TooShort,
+        ElementError::TooLong,
+        ElementError::InvalidCharacter,
+        ElementError::InvalidCode,
+        ElementError::InvalidDate,
+        ElementError::InvalidTime,
+        ElementError::ExclusionViolated,
+        ElementError::TooManyRepetitions,
+        ElementError::TooManyComponents,
+    ];
+
     /// The AK403 value.
     pub fn code(self) -> &'static str {
         match self {
