@@ -118,22 +118,7 @@ impl SegmentCheck<'_, '_> {
                 continue;
             }
             if plain {
-                match slot.item {
-                    Item::Element(e) => {
-                        let def = &self.spec.elements[e];
-                        self.check_value(
-                            out,
-                            at(None, None, element.offset),
-                            def,
-                            element.value,
-                            index,
-                        );
-                    }
-                    Item::Composite(c) => {
-                        let composite = &self.spec.composites[c];
-                        self.check_composite(out, index, None, composite, element);
-                    }
-                }
+                self.check_occurrence(out, index, slot.item, None, element, false, at);
                 continue;
             }
             let mut count = 0u32;
@@ -169,44 +154,7 @@ impl SegmentCheck<'_, '_> {
                     break;
                 }
                 let rep = (slot.repeat > 1).then_some(count);
-                match slot.item {
-                    Item::Element(e) => {
-                        let def = &self.spec.elements[e];
-                        if memchr::memchr(d.component, repetition.value).is_some() {
-                            let (error, what) = if self.repetitions {
-                                (
-                                    ElementError::TooManyComponents,
-                                    "has components but is a simple element",
-                                )
-                            } else {
-                                (
-                                    ElementError::InvalidCharacter,
-                                    "contains the component separator but is a simple element",
-                                )
-                            };
-                            self.report(
-                                out,
-                                at(None, rep, repetition.offset),
-                                error,
-                                Severity::Error,
-                                Some(repetition.value),
-                                what.to_string(),
-                            );
-                        } else {
-                            self.check_value(
-                                out,
-                                at(None, rep, repetition.offset),
-                                def,
-                                repetition.value,
-                                index,
-                            );
-                        }
-                    }
-                    Item::Composite(c) => {
-                        let composite = &self.spec.composites[c];
-                        self.check_composite(out, index, rep, composite, repetition);
-                    }
-                }
+                self.check_occurrence(out, index, slot.item, rep, repetition, true, at);
             }
         }
         for slot_index in seen..self.def.elements.len() {
@@ -239,6 +187,54 @@ impl SegmentCheck<'_, '_> {
             }
         }
         self.check_notes(out, &self.def.notes, present, None);
+    }
+
+    /// One occurrence (the element, or one repetition of it) of a simple element or a
+    /// composite. `may_have_components` is false when the segment holds no component
+    /// separator at all, which spares looking for one.
+    #[allow(clippy::too_many_arguments)]
+    fn check_occurrence<'v>(
+        &self,
+        out: &mut Vec<Finding>,
+        index: u32,
+        item: Item,
+        rep: Option<u32>,
+        value: crate::x12::Element<'_>,
+        may_have_components: bool,
+        at: impl Fn(Option<u32>, Option<u32>, u64) -> At<'v>,
+    ) {
+        match item {
+            Item::Element(e) => {
+                let def = &self.spec.elements[e];
+                let d = self.segment.delimiters;
+                if may_have_components && memchr::memchr(d.component, value.value).is_some() {
+                    let (error, what) = if self.repetitions {
+                        (
+                            ElementError::TooManyComponents,
+                            "has components but is a simple element",
+                        )
+                    } else {
+                        (
+                            ElementError::InvalidCharacter,
+                            "contains the component separator but is a simple element",
+                        )
+                    };
+                    self.error(
+                        out,
+                        at(None, rep, value.offset),
+                        error,
+                        Some(value.value),
+                        what.to_string(),
+                    );
+                } else {
+                    self.check_value(out, at(None, rep, value.offset), def, value.value, index);
+                }
+            }
+            Item::Composite(c) => {
+                let composite = &self.spec.composites[c];
+                self.check_composite(out, index, rep, composite, value);
+            }
+        }
     }
 
     fn usage_at(&self, position: u32, standard: Usage) -> Usage {
