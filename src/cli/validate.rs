@@ -97,7 +97,7 @@ impl Totals {
         self.groups += report.groups.len();
         for g in &report.groups {
             self.transactions += g.sets.len();
-            self.accepted += g.sets.iter().filter(|s| s.ack_code(policy) != 'R').count();
+            self.accepted += g.accepted(policy);
         }
         self.all_accepted &= accepted(report, policy);
     }
@@ -119,7 +119,7 @@ pub fn accepted(report: &InterchangeReport, policy: &Policy) -> bool {
     report.ta1_code().0 != 'R'
         && report.groups.iter().all(|g| {
             let code = g.ack_code(policy);
-            code != 'R' && code != 'P' && g.sets.iter().all(|s| s.ack_code(policy) != 'R')
+            code != 'R' && code != 'P' && g.sets.iter().all(|s| g.set_ack_code(s, policy) != 'R')
         })
 }
 
@@ -153,11 +153,11 @@ fn finding_json(f: &Finding) -> Value {
     })
 }
 
-fn set_json(s: &SetReport, policy: &Policy) -> Value {
+fn set_json(g: &GroupReport, s: &SetReport, policy: &Policy) -> Value {
     json!({
         "id": s.header.id,
         "control_number": s.header.control_number,
-        "ack_code": s.ack_code(policy).to_string(),
+        "ack_code": g.set_ack_code(s, policy).to_string(),
         "error_codes": s.error_codes(),
         "errors": s.errors.iter().map(|e| json!({"code": e.code, "message": e.message, "offset": e.offset})).collect::<Vec<_>>(),
         "segments": s.segment_count,
@@ -176,7 +176,7 @@ fn group_json(g: &GroupReport, policy: &Policy) -> Value {
         "accepted": g.accepted(policy),
         "error_codes": g.error_codes(),
         "errors": g.errors.iter().map(|e| json!({"code": e.code, "message": e.message, "offset": e.offset})).collect::<Vec<_>>(),
-        "transactions": g.sets.iter().map(|s| set_json(s, policy)).collect::<Vec<_>>(),
+        "transactions": g.sets.iter().map(|s| set_json(g, s, policy)).collect::<Vec<_>>(),
     })
 }
 
@@ -263,7 +263,7 @@ fn write_text(
                 writeln!(out, "    error at byte {}: {}", e.offset, e.message)?;
             }
             for s in &g.sets {
-                let code = s.ack_code(policy);
+                let code = g.set_ack_code(s, policy);
                 writeln!(
                     out,
                     "    {} {}: {} ({} segments)",

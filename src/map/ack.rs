@@ -226,7 +226,8 @@ fn write_997<W: Write>(
         ],
     )?;
     for set in &group.sets {
-        write_set(w, set, &options.policy, modern)?;
+        let code = group.set_ack_code(set, &options.policy);
+        write_set(w, set, code, modern)?;
     }
     let code = group.ack_code(&options.policy).to_string();
     let received_count = group.sets.len().to_string();
@@ -245,7 +246,7 @@ fn write_997<W: Write>(
 fn write_set<W: Write>(
     w: &mut InterchangeWriter<W>,
     set: &SetReport,
-    policy: &Policy,
+    code: char,
     modern: bool,
 ) -> Result<(), WriteError> {
     let d = w.delimiters();
@@ -299,7 +300,7 @@ fn write_set<W: Write>(
             }
         }
     }
-    let code = set.ack_code(policy).to_string();
+    let code = code.to_string();
     let codes = set.error_codes();
     let mut ak5: Vec<&str> = vec![&code];
     ak5.extend(codes.iter().map(String::as_str));

@@ -79,7 +79,8 @@ impl SetReport {
                 codes.push(c.to_string());
             }
         };
-        if !self.supported {
+        // An ST01 that is no set id (6) says more than "not supported" (1).
+        if !self.supported && !self.errors.iter().any(|e| e.code == "6") {
             add("1");
         }
         for e in &self.errors {
@@ -129,6 +130,16 @@ impl GroupReport {
             'R'
         } else {
             'P'
+        }
+    }
+
+    /// AK501 for one of this group's sets: its own verdict, or R when the group itself is
+    /// rejected (its sets are not taken, whatever their own content).
+    pub fn set_ack_code(&self, set: &SetReport, policy: &Policy) -> char {
+        if self.is_readable() {
+            set.ack_code(policy)
+        } else {
+            'R'
         }
     }
 

@@ -434,6 +434,36 @@ fn check_fields(
             ));
         }
     }
+    // ISA01 and ISA03 take codes from two short lists the control standard fixes (I01,
+    // I03); the id qualifiers (I05) are an open list, checked for their form only.
+    for (i, problem, what, codes) in [
+        (
+            0,
+            Problem::IsaAuthorizationQualifier,
+            "authorization information qualifier",
+            &["00", "01", "02", "03", "04", "05", "06"][..],
+        ),
+        (
+            2,
+            Problem::IsaSecurityQualifier,
+            "security information qualifier",
+            &["00", "01"][..],
+        ),
+    ] {
+        let value = trimmed(i);
+        if two_alnum(value) && !codes.iter().any(|c| c.as_bytes() == value) {
+            out.push(at(
+                i,
+                problem,
+                format!(
+                    "ISA{:02} ({what}) '{}' is not one of the standard's codes ({})",
+                    i + 1,
+                    show(value),
+                    codes.join(", ")
+                ),
+            ));
+        }
+    }
     for (i, problem, what) in [
         (5, Problem::IsaSenderId, "interchange sender id"),
         (7, Problem::IsaReceiverId, "interchange receiver id"),
