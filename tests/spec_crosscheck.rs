@@ -238,7 +238,10 @@ root = ET.parse(os.path.join(os.path.dirname(spec.origin), "map", "dataele.xml")
 for e in root.iter("data_ele"):
     print(e.get("ele_num"), e.get("data_type"), e.get("min_len"), e.get("max_len"))
 "#;
-    let output = match std::process::Command::new("python3").args(["-c", script]).output() {
+    let output = match std::process::Command::new("python3")
+        .args(["-c", script])
+        .output()
+    {
         Ok(o) => o,
         Err(e) => return common::skip(&format!("python3 cannot be run ({e})")),
     };
@@ -246,12 +249,17 @@ for e in root.iter("data_ele"):
         return common::skip("pyx12 is not installed");
     }
     assert!(output.status.success(), "{}", common::text(&output));
-    let v5 = edigate::spec::standard().unwrap().version("005010").unwrap();
+    let v5 = edigate::spec::standard()
+        .unwrap()
+        .version("005010")
+        .unwrap();
     let mut found = BTreeSet::new();
     let mut compared = 0;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let f: Vec<&str> = line.split(' ').collect();
-        let Some(ours) = v5.element(f[0]) else { continue };
+        let Some(ours) = v5.element(f[0]) else {
+            continue;
+        };
         compared += 1;
         let theirs = format!("{} {}/{}", f[1], f[2], f[3]);
         let mine = format!("{} {}/{}", ours.kind, ours.min, ours.max);
@@ -260,7 +268,8 @@ for e in root.iter("data_ele"):
         }
     }
     assert!(compared > 100, "only {compared} elements compared");
-    let reviewed_text = std::fs::read_to_string(common::repo("tests/peers/element_differences.txt")).unwrap();
+    let reviewed_text =
+        std::fs::read_to_string(common::repo("tests/peers/element_differences.txt")).unwrap();
     let reviewed: BTreeSet<String> = reviewed_text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -271,7 +280,14 @@ for e in root.iter("data_ele"):
     assert!(
         new.is_empty() && stale.is_empty(),
         "005010 elements and pyx12 disagree where nobody has reviewed it:\n{}\n\nreviewed differences that no longer occur:\n{}",
-        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
-        stale.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+        new.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        stale
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
 }

@@ -328,15 +328,7 @@ impl<'a, 's> Visitor<'a> for Validator<'s> {
                 .iter()
                 .any(|s| s.functional_group == header.functional_id)
         });
-        let mut errors = std::mem::take(&mut self.pending_group);
-        for e in &mut errors {
-            // AK905 19 (control number not unique in the interchange) exists from 005010
-            // on; before, 19 names a security segment, and a repeated control number is one
-            // that violates the syntax (6).
-            if e.code == "19" && header.version.as_str() < "005010" {
-                e.code = "6".to_string();
-            }
-        }
+        let errors = std::mem::take(&mut self.pending_group);
         let report = GroupReport {
             header: header.clone(),
             declared_count: None,
@@ -446,7 +438,7 @@ impl<'a, 's> Visitor<'a> for Validator<'s> {
     }
 
     fn diagnostic(&mut self, d: Diagnostic) {
-        match d.problem.ack_code() {
+        match d.ack_code() {
             // The walk reports a bad segment id as an unrecognized segment, with its place.
             Some(AckCode::TransactionSet(_))
                 if d.problem == Problem::BadSegmentId && self.set.is_some() => {}

@@ -223,6 +223,9 @@ pub struct Diagnostic {
     pub element: Option<u32>,
     /// A sentence a person can act on: what was found, what was expected.
     pub message: String,
+    /// The acknowledgement code when it is not the problem's usual one (it depends on the
+    /// version for a few problems).
+    pub ack: Option<AckCode>,
 }
 
 impl Diagnostic {
@@ -235,7 +238,14 @@ impl Diagnostic {
             position: None,
             element: None,
             message: message.into(),
+            ack: None,
         }
+    }
+
+    /// Reported with `ack` instead of the problem's usual acknowledgement code.
+    pub fn with_ack(mut self, ack: AckCode) -> Self {
+        self.ack = Some(ack);
+        self
     }
 
     pub fn at_segment(mut self, id: &[u8], position: Option<u32>) -> Self {
@@ -259,7 +269,7 @@ impl Diagnostic {
     }
 
     pub fn ack_code(&self) -> Option<AckCode> {
-        self.problem.ack_code()
+        self.ack.or(self.problem.ack_code())
     }
 }
 
@@ -276,7 +286,7 @@ impl fmt::Display for Diagnostic {
             }
         }
         write!(f, ": {} [{}", self.message, self.problem.code())?;
-        if let Some(ack) = self.problem.ack_code() {
+        if let Some(ack) = self.ack_code() {
             write!(f, ", {ack}")?;
         }
         f.write_str("]")

@@ -303,7 +303,7 @@ impl EnvelopeChecker {
 
     /// Passes a diagnostic on, marking the open envelope it concerns as having errors.
     pub fn report<'a, V: Visitor<'a>>(&mut self, d: Diagnostic, v: &mut V) {
-        match d.problem.ack_code() {
+        match d.ack_code() {
             Some(super::diagnostic::AckCode::TransactionSet(_)) => {
                 if let Some(s) = &mut self.set {
                     s.has_errors = true;
@@ -575,7 +575,7 @@ impl EnvelopeChecker {
         } else if let Some(ic) = &mut self.interchange
             && !ic.group_numbers.insert(control)
         {
-            found.push(element_problem(
+            let d = element_problem(
                 Problem::DuplicateGroup,
                 gs,
                 6,
@@ -585,7 +585,14 @@ impl EnvelopeChecker {
                     show(control),
                     ic.control_number
                 ),
-            ));
+            );
+            // AK905 19 says exactly this from 005010 on; before, 19 names a security
+            // segment, and a repeated control number is one that violates the syntax (6).
+            found.push(if header.version.as_str() < "005010" {
+                d.with_ack(super::diagnostic::AckCode::Group("6"))
+            } else {
+                d
+            });
         }
         if let Some(group) = self.group.as_mut().filter(|_| !found.is_empty()) {
             // A malformed GS makes the group unsound even where the code is the TA1's.
