@@ -23,6 +23,9 @@ pub struct Args {
     /// Which transaction sets to write.
     #[arg(long, value_enum, default_value_t = Sets::Mixed)]
     sets: Sets,
+    /// The X12 version of the groups (ISA12 follows: 00401 or 00501).
+    #[arg(long = "x12-version", value_parser = ["004010", "005010"], default_value = "004010")]
+    x12_version: String,
     /// Output file; standard output when absent.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -56,6 +59,11 @@ impl Sets {
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     let generator = Generator::new(args.seed, args.size).kinds(args.sets.kinds());
+    let generator = if args.x12_version == "005010" {
+        generator.version_5010()
+    } else {
+        generator
+    };
     let summary = match &args.out {
         Some(path) => {
             let name = path.display();

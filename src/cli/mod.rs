@@ -30,8 +30,8 @@ enum Command {
     /// every envelope problem found. Exit 0 when the envelopes are sound, 1 when they have
     /// errors, 2 when the file cannot be read or has no usable ISA.
     Parse(parse::Args),
-    /// Write a deterministic, valid X12 004010 file of 850/810/856/820 transaction sets of
-    /// about the requested size, for benchmarks and load tests.
+    /// Write a deterministic, valid X12 file (004010 or 005010) of 850/810/856/820
+    /// transaction sets of about the requested size, for benchmarks and load tests.
     Generate(generate::Args),
     /// Check every transaction set against the X12 standard (004010, 005010: 850, 810, 856,
     /// 820, 997) and print per interchange, group and set the verdict a 997 gives and every

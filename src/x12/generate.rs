@@ -1,5 +1,5 @@
-//! A deterministic generator of valid X12 004010 interchanges (850, 810, 856, 820) of any
-//! size, for benchmarks and load tests.
+//! A deterministic generator of valid X12 004010 (or 005010) interchanges (850, 810, 856,
+//! 820) of any size, for benchmarks and load tests.
 //!
 //! The same seed and options always give the same bytes: the only source of variety is a
 //! SplitMix64 generator seeded from [`Generator::seed`], and dates come from the seed, not a
@@ -117,6 +117,8 @@ pub struct Generator {
     kinds: Vec<SetKind>,
     delimiters: Delimiters,
     line_suffix: String,
+    /// GS08: `004010` or `005010` (the sets written are valid in both).
+    version: &'static str,
 }
 
 impl Generator {
@@ -128,7 +130,14 @@ impl Generator {
             kinds: SetKind::ALL.to_vec(),
             delimiters: Delimiters::COMMON,
             line_suffix: "\n".into(),
+            version: "004010",
         }
+    }
+
+    /// Writes 005010 interchanges (ISA12 00501, GS08 005010) instead of 004010.
+    pub fn version_5010(mut self) -> Self {
+        self.version = "005010";
+        self
     }
 
     /// Restricts the output to these kinds (mixed is all four).
@@ -830,7 +839,11 @@ impl<'g, 'c, W: Write> Session<'g, 'c, W> {
             receiver.clone(),
             Val::new().date6(self.day).as_str(),
             Val::new().time4(self.minute).as_str(),
-            "00401",
+            if self.config.version == "005010" {
+                "00501"
+            } else {
+                "00401"
+            },
             self.isa13,
         );
         self.w.begin_interchange(&env)?;
@@ -845,7 +858,7 @@ impl<'g, 'c, W: Write> Session<'g, 'c, W> {
                 date: Val::new().date8(self.day).as_str().into(),
                 time: Val::new().time4(self.minute).as_str().into(),
                 control_number: self.gs06,
-                version: "004010".into(),
+                version: self.config.version.into(),
             })?;
             self.summary.groups += 1;
             let sets = self.rng.count(12);
