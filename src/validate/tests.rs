@@ -82,23 +82,41 @@ const SET: &str = r#"<transaction-set id="900" name="Test" functional-group="TT"
   </table>
 </transaction-set>"#;
 
+/// A set whose AAA is narrowed the way an implementation guide narrows it.
+const NARROWED: &str = r#"<transaction-set id="902" name="Narrowed" functional-group="TT" version="005010">
+  <table name="heading">
+    <segment id="ST" pos="010" usage="M" max="1"/>
+    <segment id="AAA" pos="020" usage="M" max="1">
+      <element pos="01" codes="05"/>
+      <element pos="02" usage="M"/>
+      <element pos="03" usage="N"/>
+    </segment>
+    <segment id="SE" pos="030" usage="M" max="1"/>
+  </table>
+</transaction-set>"#;
+
 fn specs() -> SpecSet {
     from_sources([
         ("t/005010/elements.xml", ELEMENTS),
         ("t/005010/segments.xml", SEGMENTS),
         ("t/005010/codes.xml", CODES),
         ("t/005010/900.xml", SET),
+        ("t/005010/902.xml", NARROWED),
     ])
     .unwrap()
 }
 
 /// Findings of one set whose body (between ST and SE) is `body`, as `CODE@POSITION:PLACE`.
 fn check(body: &str) -> Vec<String> {
+    check_set("900", body)
+}
+
+fn check_set(id: &str, body: &str) -> Vec<String> {
     let segments: Vec<&str> = body.split('~').filter(|s| !s.is_empty()).collect();
     let count = segments.len() + 2;
     let text = format!(
         "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260101*1200*^*00501*000000001*0*P*:~\
-         GS*TT*S*R*20260101*1200*1*X*005010~ST*900*0001~{}~SE*{count}*0001~GE*1*1~IEA*1*000000001~",
+         GS*TT*S*R*20260101*1200*1*X*005010~ST*{id}*0001~{}~SE*{count}*0001~GE*1*1~IEA*1*000000001~",
         segments.join("~")
     );
     let specs = specs();
@@ -197,4 +215,15 @@ fn verdicts_follow_the_findings() {
         ..Policy::default()
     };
     assert_eq!(g.sets[1].ack_code(&lenient), 'E');
+}
+
+#[test]
+fn a_narrowed_segment_is_held_to_its_narrowing() {
+    assert_eq!(check_set("902", "AAA*05*X"), Vec::<String>::new());
+    // 00 is a code of element 1, but not one this place allows.
+    assert_eq!(check_set("902", "AAA*00*X"), ["7@2:AAA01"]);
+    // AAA02 is optional in the segment, required here.
+    assert_eq!(check_set("902", "AAA*05"), ["1@2:AAA02"]);
+    // AAA03 must not be sent here (its pair AAA04 is then missing too, by the syntax note).
+    assert_eq!(check_set("902", "AAA*05*X*20260101*1200"), ["3@2:AAA03"]);
 }
