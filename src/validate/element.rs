@@ -65,7 +65,7 @@ impl SegmentCheck<'_, '_> {
                         Severity::Error,
                         Some(element.value),
                         format!(
-                            "{} has {} elements at most; element {index:02} holds '{}'",
+                            "is one element too many ({} has {} at most); it holds '{}'",
                             self.def.id,
                             self.def.elements.len(),
                             show(element.value)

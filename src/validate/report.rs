@@ -416,6 +416,9 @@ impl<'a, 's> Visitor<'a> for Validator<'s> {
             };
             self.walkers[w].finish(position, offset, findings);
             self.hierarchy.finish(findings);
+            // In the order of the set (a finding made at the end, such as an HL whose
+            // promised children never came, goes back to its segment).
+            findings.sort_by_key(|f| f.position);
         }
         if let Some(g) = self.group() {
             g.sets.push(open.report);
