@@ -280,11 +280,14 @@ fn write_set<W: Write>(
         let position = f.position.to_string();
         match (&f.segment_error, &f.element) {
             (Some(error), None) => {
-                w.segment("AK3", &[&f.segment_id, &position, loop_id, error.code()])?;
+                w.segment(
+                    "AK3",
+                    &[&echo(&f.segment_id, &d), &position, loop_id, error.code()],
+                )?;
                 i += 1;
             }
             _ => {
-                w.segment("AK3", &[&f.segment_id, &position, loop_id, "8"])?;
+                w.segment("AK3", &[&echo(&f.segment_id, &d), &position, loop_id, "8"])?;
                 let mut written = 0;
                 while i < errors.len()
                     && errors[i].position == f.position
