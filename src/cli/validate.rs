@@ -215,7 +215,7 @@ fn write_text(
         let (code, note) = i.ta1_code();
         write!(
             out,
-            "interchange {} from {}:{} to {}:{} (ISA12 {}): {}",
+            "interchange {} from {}:{} to {}:{} (ISA12 {}): envelope {}",
             h.control_number,
             h.sender.qualifier,
             h.sender.id,
