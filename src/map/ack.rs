@@ -222,7 +222,8 @@ fn write_997<W: Write>(
         &[
             &echo(&received.functional_id, &d),
             &echo(&received.control_number, &d),
-            &echo(version, &d),
+            // AK103 is AN 1/12 and AK203 AN 1/35: a longer GS08 or ST03 is cut to fit.
+            &echo(version, &d).chars().take(12).collect::<String>(),
         ],
     )?;
     for set in &group.sets {
@@ -260,7 +261,7 @@ fn write_set<W: Write>(
         &[
             &echo(&set.header.id, &d),
             &echo(&set.header.control_number, &d),
-            &echo(reference, &d),
+            &echo(reference, &d).chars().take(35).collect::<String>(),
         ],
     )?;
     let mut errors: Vec<&Finding> = set.errors_for_ack().collect();

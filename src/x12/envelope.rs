@@ -526,6 +526,20 @@ impl EnvelopeChecker {
                 .at_segment(b"GS", None),
             );
         }
+        // GS01, the functional identifier, is two letters or digits (PO, IN, SH, FA...).
+        let gs01 = value(1);
+        if !gs01.is_empty() && !(gs01.len() == 2 && gs01.iter().all(u8::is_ascii_alphanumeric)) {
+            found.push(element_problem(
+                Problem::GroupHeaderField,
+                gs,
+                1,
+                None,
+                format!(
+                    "GS01 must be a two-character functional identifier such as PO, found '{}'",
+                    show(gs01)
+                ),
+            ));
+        }
         // GS04 is CCYYMMDD from version 004000 on, YYMMDD before.
         let version = value(8);
         let long_date = version.len() < 6 || version[..6] >= b"004000"[..];
