@@ -528,7 +528,7 @@ impl EnvelopeChecker {
         }
         // GS01, the functional identifier, is two letters or digits (PO, IN, SH, FA...).
         let gs01 = value(1);
-        if !gs01.is_empty() && !(gs01.len() == 2 && gs01.iter().all(u8::is_ascii_alphanumeric)) {
+        if !gs01.is_empty() && (gs01.len() != 2 || !gs01.iter().all(u8::is_ascii_alphanumeric)) {
             found.push(element_problem(
                 Problem::GroupHeaderField,
                 gs,
