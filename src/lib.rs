@@ -2,8 +2,9 @@
 //!
 //! The crate is layered (see ARCHITECTURE.md); each module may use only those listed above it.
 //! So far: `x12`, the syntax engine; `spec`, the standard as data; `validate`, checking
-//! transaction sets against it; `document`, the canonical business documents; `map`, the
-//! acknowledgements; and `cli`, the `edigate` command.
+//! transaction sets against it; `document`, the canonical business documents; `map`,
+//! acknowledgements and X12 → canonical translation (850 so far); and `cli`, the `edigate`
+//! command.
 
 pub mod document;
 pub mod map;

@@ -71,13 +71,41 @@ const FORBIDDEN: &[(&str, &str, &str)] = &[
     ("validate", "anyhow", "library errors are thiserror types"),
     ("validate", "tokio", "the pure core has no runtime"),
     // document stands alone (DESIGN.md): business data and rules, no X12 vocabulary.
-    ("document", "crate::x12", "canonical documents know nothing of X12"),
-    ("document", "crate::spec", "canonical documents know nothing of X12"),
-    ("document", "crate::validate", "canonical documents know nothing of X12"),
-    ("document", "std::fs", "the pure core never touches the disk"),
-    ("document", "std::net", "the pure core never touches the network"),
-    ("document", "SystemTime", "the pure core has no clock: dates are passed in"),
-    ("document", "Utc::now", "the pure core has no clock: dates are passed in"),
+    (
+        "document",
+        "crate::x12",
+        "canonical documents know nothing of X12",
+    ),
+    (
+        "document",
+        "crate::spec",
+        "canonical documents know nothing of X12",
+    ),
+    (
+        "document",
+        "crate::validate",
+        "canonical documents know nothing of X12",
+    ),
+    (
+        "document",
+        "std::fs",
+        "the pure core never touches the disk",
+    ),
+    (
+        "document",
+        "std::net",
+        "the pure core never touches the network",
+    ),
+    (
+        "document",
+        "SystemTime",
+        "the pure core has no clock: dates are passed in",
+    ),
+    (
+        "document",
+        "Utc::now",
+        "the pure core has no clock: dates are passed in",
+    ),
     ("document", "anyhow", "library errors are thiserror types"),
     ("map", "std::fs", "mapping works on data, not files"),
     ("map", "std::net", "the pure core never touches the network"),

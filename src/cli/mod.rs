@@ -7,6 +7,7 @@ mod ack_view;
 mod generate;
 mod parse;
 mod specs;
+mod translate;
 mod validate;
 
 use std::process::ExitCode;
@@ -41,6 +42,11 @@ enum Command {
     /// Print the reply to a received file: a TA1 when due and one 997 per functional group,
     /// addressed back to the sender. Exit status as for `validate`.
     Ack(ack::Args),
+    /// Translate every transaction set into its canonical document (850 → purchase order so
+    /// far), one JSON document per line, streamed. Findings and envelope problems go to
+    /// standard error. Exit 0 when every set was mapped cleanly, 1 when a set could not be
+    /// mapped or a value could not be read, 2 when the file cannot be read.
+    Translate(translate::Args),
 }
 
 /// Exit statuses of every command.
@@ -74,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Ack(args) => ack::run(&args),
+        Command::Translate(args) => translate::run(&args),
     };
     match result {
         Ok(status) => status.into(),

@@ -11,20 +11,28 @@ pub struct Terms {
     /// The date the days count from.
     pub basis: TermsBasis,
     /// Early-payment discount, percent (2 for "2% 10 NET 30").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub discount_percent: Option<Decimal>,
     /// Days from the basis date within which the discount applies.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub discount_days: Option<u32>,
     /// A fixed last day for the discount, when given instead of (or with) days.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub discount_due_date: Option<NaiveDate>,
     /// Days from the basis date until the net amount is due.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub net_days: Option<u32>,
     /// A fixed due date, when given instead of (or with) days.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub net_due_date: Option<NaiveDate>,
     /// The discount as an amount, when the sender states it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub discount_amount: Option<Decimal>,
     /// Day of the month payment is due (end-of-month style terms).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub day_of_month: Option<u32>,
     /// The terms in words, as sent ("NET 30", "2% 10 NET 30").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
 }
 

@@ -1,6 +1,11 @@
-//! The only module that speaks both vocabularies. So far: acknowledgements — building 997s
-//! and TA1s from validation reports (`ack`), and reading the ones partners send us
-//! (`ack_read`).
+//! The only module that speaks both vocabularies: acknowledgements (`ack` builds 997s and
+//! TA1s from validation reports, `ack_read` reads the ones partners send us) and the
+//! translation of transaction sets into canonical documents (`translate` holds what every
+//! mapping shares, `codes` the X12 code ⇄ business word tables, `ts850` the purchase order;
+//! 810, 856 and 820 are not mapped yet).
 
 pub mod ack;
 pub mod ack_read;
+pub mod codes;
+pub mod translate;
+pub mod ts850;

@@ -1,0 +1,229 @@
+//! `edigate translate` over the sample corpora and the public 850s: every purchase order
+//! pinned as an insta snapshot (exit status, the JSON lines pretty-printed, standard error),
+//! every line valid JSON of a known type, and the exit status telling the truth.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{edigate, relative};
+use serde_json::Value;
+
+/// What one run printed.
+struct Run {
+    status: i32,
+    lines: Vec<Value>,
+    stderr: String,
+}
+
+fn run(args: &[&str], file: &str) -> Run {
+    let mut all = args.to_vec();
+    all.push(file);
+    let (status, stdout, stderr) = edigate(&all);
+    let lines = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{file}: {e}\n{l}")))
+        .collect();
+    Run {
+        status,
+        lines,
+        stderr,
+    }
+}
+
+fn kind(line: &Value) -> &str {
+    line["type"].as_str().unwrap_or("")
+}
+
+/// The snapshot text: exit status, each line pretty-printed, standard error.
+fn snapshot(run: &Run, stderr: &str) -> String {
+    let mut text = format!("exit: {}\n--- stdout\n", run.status);
+    for line in &run.lines {
+        text.push_str(&serde_json::to_string_pretty(line).unwrap());
+        text.push('\n');
+    }
+    text.push_str("--- stderr\n");
+    text.push_str(stderr);
+    text
+}
+
+/// The sample files of the corpora the 850s are taken from.
+fn corpora() -> Vec<(&'static str, PathBuf)> {
+    let mut files: Vec<(&str, PathBuf)> = common::files("samples/validate")
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("ok-"))
+        })
+        .map(|p| ("validate", p))
+        .collect();
+    files.extend(
+        common::files("samples/envelope/ok")
+            .into_iter()
+            .map(|p| ("envelope_ok", p)),
+    );
+    assert!(files.len() >= 20, "the corpora look truncated: {files:?}");
+    files
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// Checks what every run must satisfy, whatever the input.
+fn check_contract(file: &str, run: &Run) {
+    assert!(matches!(run.status, 0..=2), "{file}: exit {}", run.status);
+    for line in &run.lines {
+        match kind(line) {
+            "purchase_order" => {
+                assert_eq!(line["id"], "850", "{file}");
+                assert!(line["document"]["source"].is_object(), "{file}: no source");
+                let findings = line.get("findings").and_then(Value::as_array);
+                if findings.is_some_and(|f| !f.is_empty()) {
+                    assert_eq!(run.status, 1, "{file}: findings must make the exit 1");
+                }
+            }
+            "not_mapped" => {
+                assert_eq!(run.status, 1, "{file}: a set not mapped makes the exit 1");
+                assert!(line["reason"].as_str().unwrap().contains("not built yet"));
+                assert!(line["source"].is_object(), "{file}");
+            }
+            other => panic!("{file}: unknown line type {other:?}"),
+        }
+    }
+}
+
+/// Files of the good corpora whose 850 gives a finding, and why.
+const FINDINGS_EXPECTED: &[(&str, &str)] = &[(
+    "5010-repetition-separator.edi",
+    "REF02 is repeated although it does not repeat (its envelopes are sound; validate \
+     rejects the set for AK403 12)",
+)];
+
+#[test]
+fn every_sample_850_translates() {
+    let mut orders = 0;
+    for (corpus, path) in corpora() {
+        let file = relative(&path);
+        let run = run(&["translate"], &file);
+        check_contract(&file, &run);
+        if !run.lines.iter().any(|l| kind(l) == "purchase_order") {
+            continue;
+        }
+        orders += 1;
+        // The good corpora translate without a finding; only sets not mapped yet fail.
+        let expected = FINDINGS_EXPECTED.iter().any(|(f, _)| file.ends_with(f));
+        let findings = run.lines.iter().any(|l| l.get("findings").is_some());
+        assert_eq!(findings, expected, "{file}\n{}", run.stderr);
+        let not_mapped = run.lines.iter().any(|l| kind(l) == "not_mapped");
+        assert_eq!(
+            run.status,
+            i32::from(not_mapped || findings),
+            "{file}\n{}",
+            run.stderr
+        );
+        insta::assert_snapshot!(
+            format!("{corpus}__{}", stem(&path)),
+            snapshot(&run, &run.stderr)
+        );
+    }
+    assert!(orders >= 20, "only {orders} files with an 850");
+}
+
+#[test]
+fn format_json_is_the_default() {
+    let file = "samples/validate/ok-850-004010.edi";
+    let plain = run(&["translate"], file);
+    let json = run(&["translate", "--format", "json"], file);
+    assert_eq!(plain.lines, json.lines);
+    let (status, _, stderr) = edigate(&["translate", "--format", "xml", file]);
+    assert_eq!(status, 2, "{stderr}");
+}
+
+#[test]
+fn mapping_findings_go_to_stderr_with_their_place() {
+    let file = "samples/validate/ak403-8-invalid-date-beg05-850-004010.edi";
+    let run = run(&["translate"], file);
+    check_contract(file, &run);
+    assert_eq!(run.status, 1);
+    let finding = &run.lines[0]["findings"][0];
+    assert_eq!(finding["segment"], "BEG");
+    assert_eq!(finding["position"], 2);
+    assert_eq!(finding["element"], 5);
+    assert!(
+        run.stderr
+            .contains("segment 2 BEG: BEG05 '20261131' is not a date"),
+        "{}",
+        run.stderr
+    );
+    let unmapped = &run.lines[0]["document"]["source"]["unmapped"];
+    assert_eq!(unmapped[0]["id"], "BEG", "the bad value is kept");
+}
+
+#[test]
+fn other_sets_are_not_mapped_yet() {
+    let file = "samples/validate/ok-810-004010.edi";
+    let run = run(&["translate"], file);
+    check_contract(file, &run);
+    assert_eq!(run.status, 1);
+    assert_eq!(run.lines.len(), 1);
+    let line = &run.lines[0];
+    assert_eq!(kind(line), "not_mapped");
+    assert_eq!(line["id"], "810");
+    assert_eq!(line["reason"], "810 → canonical is not built yet (issue 4)");
+    assert_eq!(line["source"]["version"], "004010");
+    assert!(run.stderr.contains("not mapped"), "{}", run.stderr);
+}
+
+#[test]
+fn unreadable_input_exits_2() {
+    let (status, stdout, stderr) = edigate(&["translate", "no/such/file.edi"]);
+    assert_eq!((status, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("no/such/file.edi"), "{stderr}");
+    let (status, _, stderr) = edigate(&["translate", "samples/envelope/err/no-isa.edi"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("no usable interchange"), "{stderr}");
+}
+
+fn public_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/samples-public");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    common::skip(&format!("{} is missing", dir.display()));
+    None
+}
+
+/// The public files with an 850 in them.
+const PUBLIC_850S: &[&str] = &[
+    "Stedi-Demos__bootstrap-archived/input.edi",
+    "aaronhuggins__node-x12/850.edi",
+    "aaronhuggins__node-x12/850_fat.edi",
+    "indice-co__EDI.Net/x12.850.edi",
+    "indice-co__EDI.Net/x12.810.mandatory-conditions.edi",
+    "kputnam__stupidedi/004010_PO850_pass/1.edi",
+    "olmelabs__EdiEngine/850.Composite.SLN.OK.edi",
+    "tcd__eddy/BAM850FAVY_201906251707.edi",
+    "walmartlabs__gozer/po850.txt",
+];
+
+#[test]
+fn public_850s_translate() {
+    let Some(dir) = public_dir() else { return };
+    for file in PUBLIC_850S {
+        let path = dir.join(file);
+        let path = path.to_str().unwrap();
+        let run = run(&["translate"], path);
+        check_contract(file, &run);
+        assert!(
+            run.lines.iter().any(|l| kind(l) == "purchase_order"),
+            "{file}: no purchase order"
+        );
+        // Snapshots must not depend on where the checkout lives.
+        let stderr = run.stderr.replace(path, file);
+        insta::assert_snapshot!(
+            format!("public__{}", file.replace('/', "__")),
+            snapshot(&run, &stderr)
+        );
+    }
+}
