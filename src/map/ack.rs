@@ -200,8 +200,10 @@ fn write_997<W: Write>(
         functional_id: "FA".into(),
         sender: echo(&received.receiver, &delimiters),
         receiver: echo(&received.sender, &delimiters),
-        // GS04 is CCYYMMDD from 004000 on, YYMMDD before.
-        date: if received.version.as_str() >= "004000" {
+        // GS04 is CCYYMMDD from 004000 on, YYMMDD before, as the envelope checker reads it.
+        date: if crate::x12::envelope::gs04_is_ccyymmdd(
+            echo(&received.version, &delimiters).as_bytes(),
+        ) {
             options.date.clone()
         } else {
             options.date.get(2..).unwrap_or(&options.date).to_string()

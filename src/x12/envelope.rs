@@ -103,6 +103,12 @@ pub trait Visitor<'a> {
     }
 }
 
+/// Whether GS04 is CCYYMMDD in a group of version `gs08`: from 004000 on, and for a GS08
+/// too short to say; YYMMDD before. Readers and writers of GS04 ask the same question here.
+pub fn gs04_is_ccyymmdd(gs08: &[u8]) -> bool {
+    gs08.len() < 6 || gs08[..6] >= b"004000"[..]
+}
+
 /// Control numbers already used in a scope. Senders number sequentially, so numeric control
 /// numbers are kept as merged ranges: a group of a million sets costs one range, not a
 /// million entries.
@@ -540,9 +546,8 @@ impl EnvelopeChecker {
                 ),
             ));
         }
-        // GS04 is CCYYMMDD from version 004000 on, YYMMDD before.
         let version = value(8);
-        let long_date = version.len() < 6 || version[..6] >= b"004000"[..];
+        let long_date = gs04_is_ccyymmdd(version);
         let date = value(4);
         let date_ok = if long_date {
             datetime::is_ccyymmdd(date)
