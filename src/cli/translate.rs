@@ -1,9 +1,10 @@
 //! `edigate translate FILE [--format json]`: every transaction set as its canonical document,
 //! one JSON document per line, written as the input streams (one set in memory at a time).
 //!
-//! A line is `{"type":"purchase_order","id":"850","control_number":"0001","document":{...}}`,
-//! where `document` is the canonical document exactly as it serializes (its `source` holds the
-//! envelope numbers and every unmapped segment), plus `findings` when the mapping had any.
+//! A line is `{"type":"purchase_order","id":"850","control_number":"0001","document":{...}}`
+//! (`"type":"remittance"` for an 820), where `document` is the canonical document exactly as
+//! it serializes (its `source` holds the envelope numbers and every unmapped segment), plus
+//! `findings` when the mapping had any.
 //! A set this version cannot map yet gives
 //! `{"type":"not_mapped","id":"810","control_number":...,"source":{...},"reason":...}`.
 //! Findings and envelope problems also go to standard error, with their places.
@@ -16,8 +17,8 @@ use serde::Serialize;
 
 use super::Status;
 use crate::document::common::Source;
-use crate::map::translate::{self, MapFinding};
-use crate::map::ts850;
+use crate::map::translate::{self, MapFinding, Translated};
+use crate::map::{ts820, ts850};
 use crate::x12::{Level, TransactionSetReader, TransactionSetRef};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -108,21 +109,8 @@ fn translate_set(
     let id = set.header.id.as_str();
     let control_number = set.header.control_number.as_str();
     match id {
-        "850" => {
-            let translated = ts850::purchase_order(set);
-            let line = Line {
-                r#type: "purchase_order",
-                id,
-                control_number,
-                document: Some(&translated.document),
-                source: None,
-                findings: &translated.findings,
-                reason: None,
-            };
-            serde_json::to_writer(&mut *out, &line)?;
-            writeln!(out)?;
-            Ok((translated.findings, None))
-        }
+        "850" => write_document(out, "purchase_order", set, ts850::purchase_order(set)),
+        "820" => write_document(out, "remittance", set, ts820::remittance(set)),
         _ => {
             let reason = format!("{id} → canonical is not built yet (issue 4)");
             let line: Line<'_, ()> = Line {
@@ -139,6 +127,27 @@ fn translate_set(
             Ok((Vec::new(), Some(reason)))
         }
     }
+}
+
+/// Writes the line of a mapped set; returns its findings.
+fn write_document<D: Serialize>(
+    out: &mut impl Write,
+    kind: &'static str,
+    set: &TransactionSetRef<'_>,
+    translated: Translated<D>,
+) -> anyhow::Result<(Vec<MapFinding>, Option<String>)> {
+    let line = Line {
+        r#type: kind,
+        id: &set.header.id,
+        control_number: &set.header.control_number,
+        document: Some(&translated.document),
+        source: None,
+        findings: &translated.findings,
+        reason: None,
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)?;
+    Ok((translated.findings, None))
 }
 
 /// Writes the envelope problems found so far; an error makes the run's status a rejection,

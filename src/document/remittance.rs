@@ -145,6 +145,10 @@ pub struct RemittedItem {
     pub discount_taken: Option<Decimal>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub invoice_date: Option<NaiveDate>,
+    /// The payer's other numbers for the item (the purchase order it was billed against, a
+    /// bill of lading), to find the invoice by when its number does not match ours.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub references: Vec<Reference>,
     /// Deductions and additions explaining why `amount_paid` differs from what was owed.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub adjustments: Vec<Adjustment>,
@@ -157,6 +161,10 @@ pub struct Adjustment {
     pub amount: Decimal,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
+    /// The payer's own document for the adjustment (a debit memo, a claim number), which a
+    /// dispute or a repayment has to quote.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reference: Option<Reference>,
 }
 
 /// Why a payer paid other than the amount owed; drives which deductions are disputed.
@@ -237,6 +245,7 @@ mod tests {
                     invoice_amount: Some(d("395.43")),
                     discount_taken: Some(d("7.90")),
                     invoice_date: Some(day(2026, 11, 20)),
+                    references: Vec::new(),
                     adjustments: Vec::new(),
                 },
                 RemittedItem {
@@ -245,10 +254,20 @@ mod tests {
                     invoice_amount: Some(d("900.00")),
                     discount_taken: None,
                     invoice_date: None,
+                    references: vec![Reference {
+                        kind: ReferenceKind::PurchaseOrder,
+                        value: "4500012388".into(),
+                        description: None,
+                    }],
                     adjustments: vec![Adjustment {
                         reason: AdjustmentReason::Damaged,
                         amount: d("-50.00"),
                         description: Some("2 cartons crushed".into()),
+                        reference: Some(Reference {
+                            kind: ReferenceKind::DebitMemo,
+                            value: "DM-4471".into(),
+                            description: None,
+                        }),
                     }],
                 },
             ],
@@ -256,6 +275,7 @@ mod tests {
                 reason: AdjustmentReason::ComplianceChargeback,
                 amount: d("-50.00"),
                 description: Some("Late ship notice".into()),
+                reference: None,
             }],
             ..Remittance::default()
         }
@@ -274,6 +294,12 @@ mod tests {
             json!({"kind": "invoice_number", "value": "INV-20261120-7"})
         );
         assert_eq!(json["items"][1]["adjustments"][0]["amount"], "-50.00");
+        assert_eq!(
+            json["items"][1]["adjustments"][0]["reference"],
+            json!({"kind": "debit_memo", "value": "DM-4471"})
+        );
+        assert_eq!(json["items"][1]["references"][0]["kind"], "purchase_order");
+        assert!(json["items"][0].get("references").is_none());
         assert_eq!(json["adjustments"][0]["reason"], "compliance_chargeback");
     }
 
@@ -283,5 +309,18 @@ mod tests {
             serde_json::from_value(json!({"reason": {"other": "AX"}, "amount": "-3.10"})).unwrap();
         assert_eq!(adjustment.reason, AdjustmentReason::Other("AX".into()));
         assert_eq!(adjustment.amount, d("-3.10"));
+        assert_eq!(adjustment.reference, None);
+    }
+
+    #[test]
+    fn items_written_before_references_existed_still_read() {
+        let item: RemittedItem = serde_json::from_value(json!({
+            "reference": {"kind": "invoice_number", "value": "INV-1"},
+            "amount_paid": "10.00",
+            "adjustments": [{"reason": "damaged", "amount": "-1.00"}]
+        }))
+        .unwrap();
+        assert!(item.references.is_empty());
+        assert_eq!(item.adjustments[0].reference, None);
     }
 }

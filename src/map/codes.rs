@@ -18,6 +18,10 @@ use crate::document::common::{
     PartyRole, ProductIdKind, Purpose, ReferenceKind, TransportMode, UnitOfMeasure,
 };
 use crate::document::order::{FobPoint, FreightPayment, OrderKind, PriceBasis};
+use crate::document::remittance::{
+    AccountKind, AdjustmentReason, CreditOrDebit, PaymentFormat, PaymentHandling, PaymentMethod,
+    RoutingScheme,
+};
 use crate::document::terms::{TermsBasis, TermsKind};
 
 /// One code list: the X12 element it belongs to and its (code, word) pairs.
@@ -83,6 +87,12 @@ open!(
     TransportMode,
     PriceBasis,
     ContactRole,
+    PaymentHandling,
+    PaymentMethod,
+    PaymentFormat,
+    RoutingScheme,
+    AccountKind,
+    AdjustmentReason,
 );
 
 impl<T: PartialEq + Clone + Open> Table<T> {
@@ -406,6 +416,111 @@ pub static CONTACT_ROLE: Table<ContactRole> = Table {
     ],
 };
 
+/// BPR01: whether the money travels with the advice. B and E (a bank's debit/credit advice)
+/// and X (the bank may split them) are none of the model's words: they stay `Other`.
+pub static PAYMENT_HANDLING: Table<PaymentHandling> = Table {
+    element: "305",
+    name: "transaction handling code",
+    pairs: &[
+        ("C", PaymentHandling::PaymentWithRemittance),
+        ("I", PaymentHandling::RemittanceOnly),
+        ("D", PaymentHandling::PaymentOnly),
+        ("P", PaymentHandling::Prenotification),
+        ("U", PaymentHandling::SplitPaymentAndRemittance),
+    ],
+};
+
+/// BPR03. The model has no `Other`: any other code is a finding.
+pub static CREDIT_OR_DEBIT: Table<CreditOrDebit> = Table {
+    element: "478",
+    name: "credit/debit flag code",
+    pairs: &[("C", CreditOrDebit::Credit), ("D", CreditOrDebit::Debit)],
+};
+
+/// BPR04: how the money moves. SWT (a S.W.I.F.T. transfer) is a wire too, but over another
+/// network than FWT's Fedwire, and BOP leaves the choice to the bank: both stay `Other`, so
+/// the network is not lost.
+pub static PAYMENT_METHOD: Table<PaymentMethod> = Table {
+    element: "591",
+    name: "payment method code",
+    pairs: &[
+        ("ACH", PaymentMethod::Ach),
+        ("CHK", PaymentMethod::Check),
+        ("FWT", PaymentMethod::Wire),
+        ("NON", PaymentMethod::NoPayment),
+    ],
+};
+
+/// BPR05: the ACH format of an electronic payment.
+pub static PAYMENT_FORMAT: Table<PaymentFormat> = Table {
+    element: "812",
+    name: "payment format code",
+    pairs: &[
+        ("CTX", PaymentFormat::CorporateTradeExchange),
+        ("CCP", PaymentFormat::CashConcentrationPlusAddenda),
+        ("CCD", PaymentFormat::CashConcentration),
+    ],
+};
+
+/// BPR06, BPR12, BPR18: the scheme of a bank's id. CHIPS participant numbers (03) stay
+/// `Other`.
+pub static ROUTING_SCHEME: Table<RoutingScheme> = Table {
+    element: "506",
+    name: "(DFI) id number qualifier",
+    pairs: &[
+        ("01", RoutingScheme::Aba),
+        ("02", RoutingScheme::Swift),
+        ("04", RoutingScheme::CanadianBank),
+    ],
+};
+
+/// BPR08, BPR14, BPR20: the kind of a bank account. A demand deposit account is a checking
+/// account: DA is what ACH payers send, 03 says the same. Time deposits (01) stay `Other`.
+pub static ACCOUNT_KIND: Table<AccountKind> = Table {
+    element: "569",
+    name: "account number qualifier",
+    pairs: &[
+        ("DA", AccountKind::Checking),
+        ("SG", AccountKind::Savings),
+        ("03", AccountKind::Checking),
+    ],
+};
+
+/// ADX02, RMR07: why a payer paid other than the amount owed. Only codes that mean the
+/// model's word are paired, since the word decides which deductions are disputed and how:
+/// returns for damage or quality (11, 12), packing and routing violations (A6, B8) and the
+/// like stay `Other` with their own code. The model's `UnearnedDiscount` is the payee's
+/// judgement of a discount taken, which no payer's code says: it has no code.
+pub static ADJUSTMENT_REASON: Table<AdjustmentReason> = Table {
+    element: "426",
+    name: "adjustment reason code",
+    pairs: &[
+        ("01", AdjustmentReason::PricingError),
+        ("03", AdjustmentReason::ExtensionError),
+        ("04", AdjustmentReason::Damaged),
+        ("05", AdjustmentReason::QualityRejected),
+        ("06", AdjustmentReason::QuantityContested),
+        ("07", AdjustmentReason::WrongProduct),
+        ("59", AdjustmentReason::NotReceived),
+        ("RM", AdjustmentReason::Returned),
+        ("A8", AdjustmentReason::Allowance),
+        ("54", AdjustmentReason::Freight),
+        ("L3", AdjustmentReason::ComplianceChargeback),
+        ("53", AdjustmentReason::PreviousUnderpayment),
+        // "Misshipped (Wrong Product Received)".
+        ("A2", AdjustmentReason::WrongProduct),
+        // "Total Order Not Received": nothing of it was.
+        ("75", AdjustmentReason::NotReceived),
+        // "Authorized Return".
+        ("72", AdjustmentReason::Returned),
+        // "Advertising Allowance Taken", "Advertising Allowance".
+        ("56", AdjustmentReason::Allowance),
+        ("71", AdjustmentReason::Allowance),
+        // "Shipping and Freight Charge".
+        ("SF", AdjustmentReason::Freight),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,17 +589,28 @@ mod tests {
         round_trips(&TRANSPORT_MODE);
         round_trips(&PRICE_BASIS);
         round_trips(&CONTACT_ROLE);
+        round_trips(&PAYMENT_HANDLING);
+        round_trips(&PAYMENT_METHOD);
+        round_trips(&PAYMENT_FORMAT);
+        round_trips(&ROUTING_SCHEME);
+        round_trips(&ACCOUNT_KIND);
+        round_trips(&ADJUSTMENT_REASON);
     }
 
-    #[test]
-    fn the_closed_table_round_trips_and_knows_nothing_else() {
-        let table = &ALLOWANCE_OR_CHARGE;
+    /// A table whose enum has no `Other`: each code and word once, nothing else known.
+    fn closed_round_trips<T: PartialEq + Debug>(table: &Table<T>, unknown: &str) {
         for (code, word) in table.pairs {
             assert_eq!(table.code_of(word), Some(*code));
             assert_eq!(table.find(code), Some(word));
         }
-        assert_eq!(table.find("P"), None);
+        assert_eq!(table.find(unknown), None);
         in_the_spec(table);
+    }
+
+    #[test]
+    fn the_closed_tables_round_trip_and_know_nothing_else() {
+        closed_round_trips(&ALLOWANCE_OR_CHARGE, "P");
+        closed_round_trips(&CREDIT_OR_DEBIT, "X");
     }
 
     #[test]
@@ -494,5 +620,20 @@ mod tests {
         assert_eq!(PARTY_ROLE.word("SU"), PartyRole::Vendor);
         assert_eq!(PARTY_ROLE.code(&PartyRole::Vendor), Some("VN"));
         assert_eq!(ID_SCHEME.code(&IdScheme::StoreNumber), None);
+        assert_eq!(ACCOUNT_KIND.word("03"), AccountKind::Checking);
+        assert_eq!(ACCOUNT_KIND.code(&AccountKind::Checking), Some("DA"));
+        assert_eq!(ADJUSTMENT_REASON.word("A2"), AdjustmentReason::WrongProduct);
+        assert_eq!(
+            ADJUSTMENT_REASON.code(&AdjustmentReason::WrongProduct),
+            Some("07")
+        );
+        assert_eq!(
+            ADJUSTMENT_REASON.code(&AdjustmentReason::UnearnedDiscount),
+            None
+        );
+        assert_eq!(
+            PAYMENT_METHOD.word("SWT"),
+            PaymentMethod::Other("SWT".into())
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! What every X12 → canonical mapping shares: the result type with its findings, the source
 //! record of the envelopes, the readers of X12 values (numbers, dates, times, codes) that turn
 //! a bad value into a finding instead of a panic, the record of every segment a mapping did
-//! not consume, and where each segment sits in its transaction set's loops.
+//! not consume, where each segment sits in its transaction set's loops ([`walk`] drives a
+//! mapping through them), and the readers of the segments several sets use alike (REF, PER,
+//! the N1 loop).
 //!
 //! The rule of the mappings: nothing the partner sent is lost. A mapping reads the elements
 //! it has a place for, one [`Fields`] per segment; a segment it does not take, or takes only
@@ -16,7 +18,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::codes::{self, Open, Table};
-use crate::document::common::{PartyId, Source, UnmappedElement, UnmappedSegment};
+use crate::document::common::{
+    Address, Contact, Party, PartyId, Reference, Source, UnmappedElement, UnmappedSegment,
+};
 use crate::spec::{LoopSpec, Node, SegKey, TransactionSetSpec};
 use crate::x12::{Element, Segment, TransactionSetRef};
 
@@ -387,6 +391,178 @@ impl<'a> Fields<'a> {
     pub fn missing(&mut self, n: u32, what: &str, instead: &str) {
         let message = format!("{}{n:02} ({what}) is missing; {instead}", self.id());
         self.problem(Some(n), message);
+    }
+}
+
+/// What [`walk`] leaves for the document: the segments the mapping did not take in full, and
+/// the findings in the order of the segments they are about.
+pub struct Walked {
+    pub unmapped: Vec<UnmappedSegment>,
+    pub findings: Vec<MapFinding>,
+}
+
+/// Drives a mapping through the segments of one transaction set `id` (ST through SE): each
+/// segment is placed in the set's loops and handed to `map` with its loop path; a segment
+/// with no place, one `map` declines (returns false) and one with an element left untaken
+/// are kept verbatim. ST and SE are skipped: their facts are the envelope's, in `source`.
+/// Without a structure nothing can be placed, and every segment is kept, with a finding.
+pub fn walk(
+    id: &str,
+    segments: &[Segment<'_>],
+    structure: Option<&TransactionSetSpec>,
+    mut map: impl FnMut(&[&str], &mut Fields<'_>) -> bool,
+) -> Walked {
+    let mut walked = Walked {
+        unmapped: Vec::new(),
+        findings: Vec::new(),
+    };
+    let mut placement = structure.map(Placement::new);
+    if placement.is_none() {
+        walked.findings.extend(set_finding(
+            segments,
+            &format!(
+                "the built-in {id} structure could not be loaded; every segment is kept unmapped"
+            ),
+        ));
+    }
+    for segment in segments {
+        let path = placement.as_mut().and_then(|p| p.place(segment.id));
+        if matches!(segment.id, b"ST" | b"SE") {
+            continue;
+        }
+        let mut fields = Fields::new(*segment);
+        let mapped = path.is_some_and(|path| map(path, &mut fields));
+        walked.findings.append(&mut fields.findings);
+        if !mapped || !fields.fully_taken() {
+            walked.unmapped.push(unmapped(segment));
+        }
+    }
+    walked
+}
+
+/// A finding about the set as a whole (a mandatory segment missing), placed at its ST.
+pub fn set_finding(segments: &[Segment<'_>], message: &str) -> Option<MapFinding> {
+    let st = segments.first()?;
+    Some(MapFinding {
+        segment: st.id_str().to_owned(),
+        position: st.position,
+        element: None,
+        value: None,
+        message: message.to_owned(),
+        offset: st.offset,
+    })
+}
+
+/// Adds a mapped value to a list; false (the segment stays unmapped) when there is none.
+pub fn push<T>(list: &mut Vec<T>, item: Option<T>) -> bool {
+    let mapped = item.is_some();
+    list.extend(item);
+    mapped
+}
+
+/// [`push`], giving the new item's index, for the segments that follow it in its loop.
+pub fn push_index<T>(list: &mut Vec<T>, item: Option<T>) -> Option<usize> {
+    let item = item?;
+    list.push(item);
+    Some(list.len() - 1)
+}
+
+/// REF: a reference number (REF02) or its description alone (REF03).
+pub fn reference(f: &mut Fields<'_>) -> Option<Reference> {
+    let value = f.text(2);
+    let description = f.text(3);
+    if value.is_none() && description.is_none() {
+        return None;
+    }
+    Some(Reference {
+        kind: f.word(1, &codes::REFERENCE_KIND)?,
+        value: value.unwrap_or_default(),
+        description,
+    })
+}
+
+/// PER: a contact, with the telephone, e-mail and fax numbers among its three
+/// communication numbers (others, and a second of a kind, stay unmapped).
+pub fn contact(f: &mut Fields<'_>) -> Option<Contact> {
+    let mut contact = Contact {
+        role: f.word(1, &codes::CONTACT_ROLE)?,
+        name: f.text(2),
+        ..Contact::default()
+    };
+    for qualifier in [3, 5, 7] {
+        let slot = match f.peek(qualifier) {
+            b"TE" => &mut contact.phone,
+            b"EM" => &mut contact.email,
+            b"FX" => &mut contact.fax,
+            _ => continue,
+        };
+        if slot.is_none() && f.has(qualifier + 1) {
+            f.take(qualifier);
+            *slot = f.text(qualifier + 1);
+        }
+    }
+    Some(contact)
+}
+
+/// N1: a party, with its id when both N103 and N104 are there.
+pub fn party(f: &mut Fields<'_>) -> Option<Party> {
+    let mut party = Party::new(f.word(1, &codes::PARTY_ROLE)?);
+    party.name = f.text(2);
+    if f.has(3) && f.has(4) {
+        party.ids.extend(party_id(f, 3, 4));
+    }
+    Some(party)
+}
+
+fn party_id(f: &mut Fields<'_>, scheme: u32, value: u32) -> Option<PartyId> {
+    Some(PartyId {
+        scheme: f.word(scheme, &codes::ID_SCHEME)?,
+        value: f.text(value)?,
+    })
+}
+
+/// The rest of an N1 loop: more name (N2), street (N3), place (N4) and contacts (PER).
+/// Further names are added to the party's name as new lines, so the lines can be told apart
+/// again.
+pub fn party_detail(party: &mut Party, id: &str, f: &mut Fields<'_>) -> bool {
+    match id {
+        "N2" => {
+            for n in 1..=2 {
+                if let Some(more) = f.text(n) {
+                    party.name = Some(match party.name.take() {
+                        Some(name) => format!("{name}\n{more}"),
+                        None => more,
+                    });
+                }
+            }
+            true
+        }
+        "N3" => {
+            let address = party.address.get_or_insert_with(Address::default);
+            address.lines.extend(f.text(1));
+            address.lines.extend(f.text(2));
+            true
+        }
+        "N4" => {
+            let address = party.address.get_or_insert_with(Address::default);
+            let empty = |a: &Address| {
+                a.city.is_none()
+                    && a.region.is_none()
+                    && a.postal_code.is_none()
+                    && a.country.is_none()
+            };
+            if !empty(address) {
+                return false;
+            }
+            address.city = f.text(1);
+            // N407 (005010) is the region outside the US and Canada, exclusive with N402.
+            address.region = f.text(2).or_else(|| f.text(7));
+            address.postal_code = f.text(3);
+            address.country = f.text(4);
+            true
+        }
+        "PER" => push(&mut party.contacts, contact(f)),
+        _ => false,
     }
 }
 

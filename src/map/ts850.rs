@@ -19,10 +19,12 @@
 use rust_decimal::Decimal;
 
 use super::codes;
-use super::translate::{self, Fields, MapFinding, Numeric, Placement, Translated};
+use super::translate::{
+    self, Fields, Numeric, Translated, contact, party, party_detail, push, push_index, reference,
+};
 use crate::document::common::{
-    Address, AllowanceCharge, Carrier, Contact, EventDate, Party, PartyId, ProductId, Quantity,
-    Reference, ReferenceKind, Source,
+    AllowanceCharge, Carrier, EventDate, PartyId, ProductId, Quantity, Reference, ReferenceKind,
+    Source,
 };
 use crate::document::order::{Destination, Fob, OrderLine, PurchaseOrder};
 use crate::document::terms::Terms;
@@ -49,60 +51,28 @@ pub fn purchase_order_from(
             source,
             ..PurchaseOrder::default()
         },
-        findings: Vec::new(),
         seen_beg: false,
         heading_party: None,
         line_party: None,
         line_has_pack: false,
     };
-    let mut placement = structure.map(Placement::new);
-    if placement.is_none()
-        && let Some(st) = segments.first()
-    {
-        m.findings.push(MapFinding {
-            segment: st.id_str().to_owned(),
-            position: st.position,
-            element: None,
-            value: None,
-            message: "the built-in 850 structure could not be loaded; every segment is kept \
-                      unmapped"
-                .to_owned(),
-            offset: st.offset,
-        });
-    }
-    for segment in segments {
-        let path = placement.as_mut().and_then(|p| p.place(segment.id));
-        if matches!(segment.id, b"ST" | b"SE") {
-            continue;
-        }
-        let mut fields = Fields::new(*segment);
-        let mapped = path.is_some_and(|path| m.segment(path, &mut fields));
-        m.findings.append(&mut fields.findings);
-        if !mapped || !fields.fully_taken() {
-            m.order.source.unmapped.push(translate::unmapped(segment));
-        }
-    }
-    if !m.seen_beg
-        && let Some(st) = segments.first()
-    {
-        m.findings.push(MapFinding {
-            segment: st.id_str().to_owned(),
-            position: st.position,
-            element: None,
-            value: None,
-            message: "the set has no BEG segment: the order has no number or date".to_owned(),
-            offset: st.offset,
-        });
+    let walked = translate::walk("850", segments, structure, |path, f| m.segment(path, f));
+    m.order.source.unmapped.extend(walked.unmapped);
+    let mut findings = walked.findings;
+    if !m.seen_beg {
+        findings.extend(translate::set_finding(
+            segments,
+            "the set has no BEG segment: the order has no number or date",
+        ));
     }
     Translated {
         document: m.order,
-        findings: m.findings,
+        findings,
     }
 }
 
 struct Mapper {
     order: PurchaseOrder,
-    findings: Vec<MapFinding>,
     seen_beg: bool,
     /// The party the current heading N1 loop describes, if its N1 was mapped.
     heading_party: Option<usize>,
@@ -215,19 +185,6 @@ impl Mapper {
     }
 }
 
-/// Adds a mapped value to a list; false (the segment stays unmapped) when there is none.
-fn push<T>(list: &mut Vec<T>, item: Option<T>) -> bool {
-    let mapped = item.is_some();
-    list.extend(item);
-    mapped
-}
-
-fn push_index<T>(list: &mut Vec<T>, item: Option<T>) -> Option<usize> {
-    let item = item?;
-    list.push(item);
-    Some(list.len() - 1)
-}
-
 /// CUR: the order's currency. CUR01 says whose currency it is; for an order the buyer's and
 /// the seller's are the one currency of the order.
 fn currency(order: &mut PurchaseOrder, f: &mut Fields<'_>) -> bool {
@@ -237,20 +194,6 @@ fn currency(order: &mut PurchaseOrder, f: &mut Fields<'_>) -> bool {
     order.currency = f.text(2);
     f.take_if(1, &["BY", "SE"]);
     order.currency.is_some()
-}
-
-/// REF: a reference number (REF02) or its description alone (REF03).
-fn reference(f: &mut Fields<'_>) -> Option<Reference> {
-    let value = f.text(2);
-    let description = f.text(3);
-    if value.is_none() && description.is_none() {
-        return None;
-    }
-    Some(Reference {
-        kind: f.word(1, &codes::REFERENCE_KIND)?,
-        value: value.unwrap_or_default(),
-        description,
-    })
 }
 
 /// MSG (004010) or MTX (005010) text: one note. MTX03 continues MTX02's text.
@@ -263,29 +206,6 @@ fn note(f: &mut Fields<'_>) -> Option<String> {
             Some(note)
         }
     }
-}
-
-/// PER: a contact, with the telephone, e-mail and fax numbers among its three
-/// communication numbers (others, and a second of a kind, stay unmapped).
-fn contact(f: &mut Fields<'_>) -> Option<Contact> {
-    let mut contact = Contact {
-        role: f.word(1, &codes::CONTACT_ROLE)?,
-        name: f.text(2),
-        ..Contact::default()
-    };
-    for qualifier in [3, 5, 7] {
-        let slot = match f.peek(qualifier) {
-            b"TE" => &mut contact.phone,
-            b"EM" => &mut contact.email,
-            b"FX" => &mut contact.fax,
-            _ => continue,
-        };
-        if slot.is_none() && f.has(qualifier + 1) {
-            f.take(qualifier);
-            *slot = f.text(qualifier + 1);
-        }
-    }
-    Some(contact)
 }
 
 /// FOB: freight payment, FOB point and its place in words. Only the first FOB is the order's.
@@ -394,68 +314,6 @@ fn quantity(f: &mut Fields<'_>, value: u32, unit: u32) -> Option<Quantity> {
     }
     let value = f.decimal(value, Numeric::R)?;
     Some(Quantity::new(value, f.word(unit, &codes::UNIT)?))
-}
-
-/// N1: a party, with its id when both N103 and N104 are there.
-fn party(f: &mut Fields<'_>) -> Option<Party> {
-    let mut party = Party::new(f.word(1, &codes::PARTY_ROLE)?);
-    party.name = f.text(2);
-    if f.has(3) && f.has(4) {
-        party.ids.extend(party_id(f, 3, 4));
-    }
-    Some(party)
-}
-
-fn party_id(f: &mut Fields<'_>, scheme: u32, value: u32) -> Option<PartyId> {
-    Some(PartyId {
-        scheme: f.word(scheme, &codes::ID_SCHEME)?,
-        value: f.text(value)?,
-    })
-}
-
-/// The rest of an N1 loop: more name (N2), street (N3), place (N4) and contacts (PER).
-/// Further names are added to the party's name as new lines, so the lines can be told apart
-/// again.
-fn party_detail(party: &mut Party, id: &str, f: &mut Fields<'_>) -> bool {
-    match id {
-        "N2" => {
-            for n in 1..=2 {
-                if let Some(more) = f.text(n) {
-                    party.name = Some(match party.name.take() {
-                        Some(name) => format!("{name}\n{more}"),
-                        None => more,
-                    });
-                }
-            }
-            true
-        }
-        "N3" => {
-            let address = party.address.get_or_insert_with(Address::default);
-            address.lines.extend(f.text(1));
-            address.lines.extend(f.text(2));
-            true
-        }
-        "N4" => {
-            let address = party.address.get_or_insert_with(Address::default);
-            let empty = |a: &Address| {
-                a.city.is_none()
-                    && a.region.is_none()
-                    && a.postal_code.is_none()
-                    && a.country.is_none()
-            };
-            if !empty(address) {
-                return false;
-            }
-            address.city = f.text(1);
-            // N407 (005010) is the region outside the US and Canada, exclusive with N402.
-            address.region = f.text(2).or_else(|| f.text(7));
-            address.postal_code = f.text(3);
-            address.country = f.text(4);
-            true
-        }
-        "PER" => push(&mut party.contacts, contact(f)),
-        _ => false,
-    }
 }
 
 /// PO1: a line, with the product ids of its qualifier/id pairs (PO106/PO107 to
