@@ -4,6 +4,7 @@
 
 mod ack;
 mod ack_view;
+mod emit;
 mod generate;
 mod parse;
 mod specs;
@@ -47,6 +48,11 @@ enum Command {
     /// standard error. Exit 0 when every set was mapped cleanly, 1 when a set could not be
     /// mapped or a value could not be read, 2 when the file cannot be read.
     Translate(translate::Args),
+    /// Write a canonical document (JSON) as X12 on standard output: `emit invoice` gives an
+    /// 810, its totals worked out from its lines, checked against the standard before it is
+    /// written. Exit 0 written, 1 the document was refused (each problem on standard error,
+    /// naming its field), 2 bad arguments or unreadable input.
+    Emit(emit::Args),
 }
 
 /// Exit statuses of every command.
@@ -81,6 +87,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Ack(args) => ack::run(&args),
         Command::Translate(args) => translate::run(&args),
+        Command::Emit(args) => emit::run(&args),
     };
     match result {
         Ok(status) => status.into(),

@@ -17,6 +17,7 @@ use crate::document::common::{
     AllowanceChargeService, AllowanceHandling, AllowanceOrCharge, ContactRole, DateKind, IdScheme,
     PartyRole, ProductIdKind, Purpose, ReferenceKind, TransportMode, UnitOfMeasure,
 };
+use crate::document::invoice::{InvoiceKind, TaxKind};
 use crate::document::order::{FobPoint, FreightPayment, OrderKind, PriceBasis};
 use crate::document::remittance::{
     AccountKind, AdjustmentReason, CreditOrDebit, PaymentFormat, PaymentHandling, PaymentMethod,
@@ -93,6 +94,8 @@ open!(
     RoutingScheme,
     AccountKind,
     AdjustmentReason,
+    InvoiceKind,
+    TaxKind,
 );
 
 impl<T: PartialEq + Clone + Open> Table<T> {
@@ -521,6 +524,37 @@ pub static ADJUSTMENT_REASON: Table<AdjustmentReason> = Table {
     ],
 };
 
+/// BIG07: what kind of invoice it is. The standard has no code for an ordinary invoice: one
+/// is sent without BIG07 (DI, "Debit Invoice", is what some buyers' guides ask for instead,
+/// which a partner profile will say). A credit memo takes money off what the buyer owes, a
+/// debit memo adds to it.
+pub static INVOICE_KIND: Table<InvoiceKind> = Table {
+    element: "640",
+    name: "transaction type code",
+    pairs: &[
+        ("CR", InvoiceKind::CreditMemo),
+        ("DR", InvoiceKind::DebitMemo),
+    ],
+};
+
+/// TXI01: the kind of a tax. Sales tax in general is the state and local sales tax; a tax
+/// levied below the state is the local sales tax (LO is a local tax that is not a sales tax).
+/// Excise has no code: the list tells federal (FT) from state (SE) excise, and the model
+/// does not.
+pub static TAX_KIND: Table<TaxKind> = Table {
+    element: "963",
+    name: "tax type code",
+    pairs: &[
+        ("LS", TaxKind::Sales),
+        ("ST", TaxKind::State),
+        ("CT", TaxKind::County),
+        ("CA", TaxKind::City),
+        ("LT", TaxKind::Local),
+        ("GS", TaxKind::GoodsAndServices),
+        ("VA", TaxKind::ValueAdded),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,6 +629,8 @@ mod tests {
         round_trips(&ROUTING_SCHEME);
         round_trips(&ACCOUNT_KIND);
         round_trips(&ADJUSTMENT_REASON);
+        round_trips(&INVOICE_KIND);
+        round_trips(&TAX_KIND);
     }
 
     /// A table whose enum has no `Other`: each code and word once, nothing else known.
@@ -635,5 +671,8 @@ mod tests {
             PAYMENT_METHOD.word("SWT"),
             PaymentMethod::Other("SWT".into())
         );
+        assert_eq!(INVOICE_KIND.code(&InvoiceKind::Invoice), None);
+        assert_eq!(INVOICE_KIND.code(&InvoiceKind::CreditMemo), Some("CR"));
+        assert_eq!(TAX_KIND.code(&TaxKind::Excise), None);
     }
 }

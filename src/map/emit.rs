@@ -1,0 +1,535 @@
+//! What every canonical → X12 mapping shares: the envelope the caller chooses
+//! ([`EmitEnvelope`]), the refusal that names what is wrong in the document's own words
+//! ([`EmitError`], [`Refusal`]), the writer of one transaction set that remembers what each
+//! segment carries ([`SetWriter`]), the value formats (dates, `R` decimals, `N2` implied
+//! cents), and [`emit`]: one complete interchange, checked against our own specs before a
+//! byte of it is handed on.
+//!
+//! The rule of the outbound mappings: we never send what our own validator rejects, and a
+//! refusal says which part of the document is at fault ("invoice line 3", "party 2 (ship
+//! to)"), not only which element of which segment.
+
+use std::fmt;
+use std::io::Write;
+
+use chrono::{NaiveDate, NaiveTime};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::codes::Open;
+use crate::validate::{self, Severity};
+use crate::x12::writer::{GroupEnvelope, InterchangeEnvelope};
+use crate::x12::{Delimiters, InterchangeWriter, PartyId, WriteError};
+
+/// The versions the outbound mappings write (GS08), with their ISA12.
+const VERSIONS: &[(&str, &str)] = &[("004010", "00401"), ("005010", "00501")];
+
+/// ISA15: whether the partner is to act on the interchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Usage {
+    #[default]
+    Production,
+    Test,
+}
+
+impl Usage {
+    fn code(self) -> char {
+        match self {
+            Usage::Production => 'P',
+            Usage::Test => 'T',
+        }
+    }
+}
+
+/// The envelope of an outbound interchange: who sends to whom, in which version, under
+/// which control numbers, when. Date and time are passed in: the mappings have no clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitEnvelope {
+    /// ISA05/ISA06.
+    pub sender: PartyId,
+    /// ISA07/ISA08.
+    pub receiver: PartyId,
+    /// GS02: often the ISA id, but some partners route groups by codes of their own.
+    pub group_sender: String,
+    /// GS03.
+    pub group_receiver: String,
+    /// GS08: `004010` or `005010`; ISA12 follows (`00401`, `00501`).
+    pub version: String,
+    /// ISA13.
+    pub interchange_control_number: u64,
+    /// GS06.
+    pub group_control_number: u64,
+    /// ST02 of the (only) transaction set.
+    pub transaction_set_control_number: u64,
+    pub date: NaiveDate,
+    pub time: NaiveTime,
+    pub usage: Usage,
+}
+
+impl EmitEnvelope {
+    /// An envelope whose group codes are the interchange ids and whose three control
+    /// numbers are `control_number` (ST02 1: one set per interchange).
+    pub fn new(
+        sender: PartyId,
+        receiver: PartyId,
+        version: &str,
+        control_number: u64,
+        date: NaiveDate,
+        time: NaiveTime,
+    ) -> Self {
+        EmitEnvelope {
+            group_sender: sender.id.clone(),
+            group_receiver: receiver.id.clone(),
+            sender,
+            receiver,
+            version: version.to_owned(),
+            interchange_control_number: control_number,
+            group_control_number: control_number,
+            transaction_set_control_number: 1,
+            date,
+            time,
+            usage: Usage::Production,
+        }
+    }
+}
+
+/// One thing wrong with a document we were asked to send: the part of the document at
+/// fault, in its own words, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// "invoice line 3", "party 2 (ship to)", "the invoice total".
+    pub field: String,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Refusal {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    /// The document cannot be sent as it stands; every problem found, each naming its field.
+    #[error("{}", refused(.0))]
+    Refused(Vec<Refusal>),
+    #[error("version {0} cannot be written: edigate writes {versions}", versions = written_versions())]
+    Version(String),
+    #[error("the built-in specs are broken, so nothing can be checked before it is sent: {0}")]
+    Specs(String),
+    /// The envelope could not be written (a sender id too long, a delimiter in a group
+    /// code) or the output failed.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+fn written_versions() -> String {
+    let versions: Vec<&str> = VERSIONS.iter().map(|(v, _)| *v).collect();
+    versions.join(" and ")
+}
+
+fn refused(problems: &[Refusal]) -> String {
+    let list: Vec<String> = problems.iter().map(Refusal::to_string).collect();
+    format!(
+        "refused ({} problem(s)): {}",
+        problems.len(),
+        list.join("; ")
+    )
+}
+
+impl EmitError {
+    /// The problems of a refused document; empty for the other errors.
+    pub fn refusals(&self) -> &[Refusal] {
+        match self {
+            EmitError::Refused(problems) => problems,
+            _ => &[],
+        }
+    }
+}
+
+/// GS08 `version` checked, with its ISA12.
+pub(crate) fn isa_version(version: &str) -> Result<&'static str, EmitError> {
+    VERSIONS
+        .iter()
+        .find(|(v, _)| *v == version)
+        .map(|(_, isa)| *isa)
+        .ok_or_else(|| EmitError::Version(version.to_owned()))
+}
+
+/// The elements of one segment, set by position so that the code reads like the segment's
+/// layout; unset places stay empty and trailing empty ones are never written.
+#[derive(Debug, Default)]
+pub(crate) struct Elements(Vec<String>);
+
+impl Elements {
+    pub fn new() -> Self {
+        Elements::default()
+    }
+
+    /// Element `n` (1-based).
+    pub fn set(&mut self, n: usize, value: impl Into<String>) -> &mut Self {
+        let i = n.saturating_sub(1);
+        if self.0.len() <= i {
+            self.0.resize(i + 1, String::new());
+        }
+        self.0[i] = value.into();
+        self
+    }
+
+    /// Element `n` when there is a value.
+    pub fn opt(&mut self, n: usize, value: Option<impl Into<String>>) -> &mut Self {
+        if let Some(value) = value {
+            self.set(n, value);
+        }
+        self
+    }
+}
+
+/// Writes one transaction set, remembering for each segment (by its position, ST = 1) the
+/// part of the document it carries, so that whatever the validator later finds there can
+/// be reported in the document's words. Data the interchange's delimiters forbid is a
+/// refusal of that part, and writing goes on, so that one run reports every problem.
+pub(crate) struct SetWriter<'w, W> {
+    w: &'w mut InterchangeWriter<W>,
+    labels: Vec<String>,
+    problems: Vec<Refusal>,
+}
+
+impl<'w, W: Write> SetWriter<'w, W> {
+    pub fn begin(
+        w: &'w mut InterchangeWriter<W>,
+        id: &str,
+        control_number: u64,
+    ) -> Result<Self, EmitError> {
+        w.begin_transaction(id, control_number)?;
+        Ok(SetWriter {
+            w,
+            labels: vec!["the transaction set header".to_owned()],
+            problems: Vec::new(),
+        })
+    }
+
+    /// Writes segment `id` carrying `label`.
+    pub fn segment(&mut self, label: &str, id: &str, elements: &Elements) -> Result<(), EmitError> {
+        let values: Vec<&str> = elements.0.iter().map(String::as_str).collect();
+        match self.w.segment(id, &values) {
+            Ok(()) => {
+                self.labels.push(label.to_owned());
+                Ok(())
+            }
+            Err(e @ (WriteError::DelimiterInData { .. } | WriteError::ControlCharacter { .. })) => {
+                self.refuse(label, e.to_string());
+                // Written with the offending characters masked, so that the segments after
+                // it stay in place and the validator reports real problems, not the echo of
+                // a missing segment. The set is refused: these bytes are never sent.
+                let d = self.w.delimiters();
+                let masked: Vec<String> = values
+                    .iter()
+                    .map(|v| {
+                        v.chars()
+                            .map(|c| match u8::try_from(c) {
+                                Ok(b) if d.is_delimiter(b) || b < 0x20 || b == 0x7f => '?',
+                                _ => c,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let masked: Vec<&str> = masked.iter().map(String::as_str).collect();
+                self.w.segment(id, &masked)?;
+                self.labels.push(label.to_owned());
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A problem found before or while writing.
+    pub fn refuse(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Refusal::new(field, message));
+    }
+
+    pub fn refusals(&mut self, problems: impl IntoIterator<Item = Refusal>) {
+        self.problems.extend(problems);
+    }
+
+    /// Closes the set (SE): what each segment carries, and the refusals found while
+    /// writing. With refusals the set is well formed but must not be sent.
+    pub fn end(self) -> Result<(Vec<String>, Vec<Refusal>), EmitError> {
+        let SetWriter {
+            w,
+            mut labels,
+            problems,
+        } = self;
+        w.end_transaction()?;
+        labels.push("the transaction set trailer".to_owned());
+        Ok((labels, problems))
+    }
+}
+
+/// What [`emit`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Emitted {
+    /// Segments of the transaction set, ST through SE.
+    pub segments: usize,
+    /// Bytes of the whole interchange.
+    pub bytes: usize,
+    /// What the validator noted without rejecting (a code outside the common codes edigate
+    /// knows), in the document's words.
+    pub warnings: Vec<String>,
+}
+
+/// What a transaction-set writer hands back to [`emit`]: what each segment carries, the
+/// refusals found while writing, and a value for the caller.
+pub(crate) type WrittenSet<T> = (Vec<String>, Vec<Refusal>, T);
+
+/// Writes one interchange holding one functional group `functional_id` with the set that
+/// `write_set` writes, checks the bytes against the built-in specs, and only then hands
+/// them to `out`. The refusals found while writing and every error-severity finding of the
+/// validator (named by what its segment carries) are reported together.
+pub(crate) fn emit<W: Write, T>(
+    envelope: &EmitEnvelope,
+    functional_id: &str,
+    mut out: W,
+    write_set: impl FnOnce(&mut InterchangeWriter<&mut Vec<u8>>) -> Result<WrittenSet<T>, EmitError>,
+) -> Result<(T, Emitted), EmitError> {
+    let isa12 = isa_version(&envelope.version)?;
+    let mut bytes: Vec<u8> = Vec::new();
+    let (labels, mut problems, value) = {
+        // "\n" after each terminator: a file a person can read, and every partner's parser
+        // skips it.
+        let mut w = InterchangeWriter::new(&mut bytes, Delimiters::COMMON, "\n")?;
+        let mut isa = InterchangeEnvelope::new(
+            envelope.sender.clone(),
+            envelope.receiver.clone(),
+            &envelope.date.format("%y%m%d").to_string(),
+            &envelope.time.format("%H%M").to_string(),
+            isa12,
+            envelope.interchange_control_number,
+        );
+        isa.usage = envelope.usage.code();
+        w.begin_interchange(&isa)?;
+        w.begin_group(&GroupEnvelope {
+            functional_id: functional_id.to_owned(),
+            sender: envelope.group_sender.clone(),
+            receiver: envelope.group_receiver.clone(),
+            date: date8(envelope.date),
+            time: envelope.time.format("%H%M").to_string(),
+            control_number: envelope.group_control_number,
+            version: envelope.version.clone(),
+        })?;
+        let written = write_set(&mut w)?;
+        w.end_group()?;
+        w.end_interchange()?;
+        w.finish()?;
+        written
+    };
+    let warnings = match check(&bytes, &labels) {
+        Ok(warnings) if problems.is_empty() => warnings,
+        Ok(_) => return Err(EmitError::Refused(problems)),
+        Err(EmitError::Refused(found)) => {
+            problems.extend(found);
+            return Err(EmitError::Refused(problems));
+        }
+        Err(e) => return Err(e),
+    };
+    out.write_all(&bytes).map_err(WriteError::from)?;
+    out.flush().map_err(WriteError::from)?;
+    Ok((
+        value,
+        Emitted {
+            segments: labels.len(),
+            bytes: bytes.len(),
+            warnings,
+        },
+    ))
+}
+
+/// Validates a written interchange of one set whose segments carry `labels`: the warnings,
+/// or the refusal listing every error.
+fn check(bytes: &[u8], labels: &[String]) -> Result<Vec<String>, EmitError> {
+    let specs = crate::spec::standard().map_err(|e| EmitError::Specs(e.to_string()))?;
+    let (reports, _) = validate::validate(specs, bytes);
+    let mut problems: Vec<Refusal> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let label = |position: u32| {
+        (position as usize)
+            .checked_sub(1)
+            .and_then(|i| labels.get(i))
+            .map_or("the transaction set", String::as_str)
+    };
+    for interchange in &reports {
+        for f in &interchange.findings {
+            let refusal = Refusal::new("the interchange envelope", f.message.clone());
+            match f.severity {
+                Severity::Error => problems.push(refusal),
+                Severity::Warning => warnings.push(refusal.to_string()),
+            }
+        }
+        for group in &interchange.groups {
+            if !group.version_supported || !group.functional_group_supported {
+                problems.push(Refusal::new(
+                    "the functional group",
+                    format!(
+                        "{} {} is not a group edigate has specs for",
+                        group.header.functional_id, group.header.version
+                    ),
+                ));
+            }
+            for e in &group.errors {
+                problems.push(Refusal::new("the functional group", e.message.clone()));
+            }
+            for set in &group.sets {
+                if !set.supported {
+                    problems.push(Refusal::new(
+                        "the transaction set",
+                        format!("{} has no spec in this version", set.header.id),
+                    ));
+                }
+                for e in &set.errors {
+                    problems.push(Refusal::new("the transaction set", e.message.clone()));
+                }
+                for f in &set.findings {
+                    let refusal = Refusal::new(
+                        label(f.position),
+                        format!("{} (segment {} {})", f.message, f.position, f.place()),
+                    );
+                    match f.severity {
+                        Severity::Error => problems.push(refusal),
+                        Severity::Warning => warnings.push(refusal.to_string()),
+                    }
+                }
+            }
+        }
+    }
+    if reports.is_empty() {
+        problems.push(Refusal::new(
+            "the interchange envelope",
+            "what was written reads back as no interchange at all",
+        ));
+    }
+    if problems.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(EmitError::Refused(problems))
+    }
+}
+
+/// DT as CCYYMMDD.
+pub(crate) fn date8(date: NaiveDate) -> String {
+    date.format("%Y%m%d").to_string()
+}
+
+/// Money to the cent, halves away from zero, as invoices round (the terms discount too).
+pub(crate) fn to_cents(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Whether `amount` is a whole number of cents (`23.500` is, `3.615` is not).
+pub(crate) fn whole_cents(amount: Decimal) -> bool {
+    to_cents(amount) == amount
+}
+
+/// An amount as an `N2` element: cents, the decimal point implied (23.50 → `2350`, -0.05 →
+/// `-5`). `None` when it has fractions of a cent, which N2 cannot carry, or is too large.
+pub fn implied_cents(amount: Decimal) -> Option<String> {
+    if !whole_cents(amount) {
+        return None;
+    }
+    let cents = amount.checked_mul(Decimal::ONE_HUNDRED)?.trunc();
+    if cents.is_zero() {
+        return Some("0".to_owned());
+    }
+    Some(cents.normalize().to_string())
+}
+
+/// A number as an `R` element: no trailing zeros after the point, no leading zero before
+/// it, no point for a whole number (X12.6: 396.00 → `396`, 0.07 → `.07`).
+pub fn decimal_text(value: Decimal) -> String {
+    let value = value.normalize();
+    if value.is_zero() {
+        return "0".to_owned();
+    }
+    let text = value.to_string();
+    if let Some(rest) = text.strip_prefix("0.") {
+        format!(".{rest}")
+    } else if let Some(rest) = text.strip_prefix("-0.") {
+        format!("-.{rest}")
+    } else {
+        text
+    }
+}
+
+/// A code-like business word for messages: the sender's own code for an `Other`, else the
+/// word split where its name changes case (`ShipTo` → "ship to").
+pub(crate) fn words<T: Open + fmt::Debug>(word: &T) -> String {
+    if let Some(code) = word.as_other() {
+        return code.to_owned();
+    }
+    let name = format!("{word:?}");
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::common::PartyRole;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn n2_is_implied_cents() {
+        assert_eq!(implied_cents(d("23.50")).as_deref(), Some("2350"));
+        assert_eq!(implied_cents(d("3875.30")).as_deref(), Some("387530"));
+        assert_eq!(implied_cents(d("3875.3")).as_deref(), Some("387530"));
+        assert_eq!(implied_cents(d("23.500")).as_deref(), Some("2350"));
+        assert_eq!(implied_cents(d("-0.05")).as_deref(), Some("-5"));
+        assert_eq!(implied_cents(d("0")).as_deref(), Some("0"));
+        assert_eq!(implied_cents(d("0.00")).as_deref(), Some("0"));
+        assert_eq!(implied_cents(d("1000")).as_deref(), Some("100000"));
+        assert_eq!(implied_cents(d("3.615")), None, "fractions of a cent");
+        assert_eq!(implied_cents(Decimal::MAX), None, "too large");
+    }
+
+    #[test]
+    fn r_drops_what_x12_says_to_drop() {
+        assert_eq!(decimal_text(d("396.00")), "396");
+        assert_eq!(decimal_text(d("3.610")), "3.61");
+        assert_eq!(decimal_text(d("0.07")), ".07");
+        assert_eq!(decimal_text(d("-0.5")), "-.5");
+        assert_eq!(decimal_text(d("-0.00")), "0");
+        assert_eq!(decimal_text(d("1080")), "1080");
+    }
+
+    #[test]
+    fn words_of_a_code_like_value() {
+        assert_eq!(words(&PartyRole::ShipTo), "ship to");
+        assert_eq!(words(&PartyRole::Other("ZZ".into())), "ZZ");
+    }
+
+    #[test]
+    fn elements_are_set_by_position() {
+        let mut e = Elements::new();
+        e.set(3, "C")
+            .set(1, "A")
+            .opt(5, None::<String>)
+            .opt(2, Some("B"));
+        assert_eq!(e.0, ["A", "B", "C"]);
+    }
+}
