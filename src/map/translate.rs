@@ -209,8 +209,8 @@ pub fn time(value: &[u8]) -> Option<NaiveTime> {
 /// the problems found in them.
 pub struct Fields<'a> {
     segment: Segment<'a>,
-    values: Vec<&'a [u8]>,
-    offsets: Vec<u64>,
+    /// Each element's value and byte offset (one allocation per segment).
+    elements: Vec<(&'a [u8], u64)>,
     /// Bit n: element n was taken into the document.
     taken: u128,
     pub findings: Vec<MapFinding>,
@@ -218,11 +218,10 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(segment: Segment<'a>) -> Self {
-        let (values, offsets) = segment.elements().map(|e| (e.value, e.offset)).unzip();
+        let elements = segment.elements().map(|e| (e.value, e.offset)).collect();
         Fields {
             segment,
-            values,
-            offsets,
+            elements,
             taken: 0,
             findings: Vec::new(),
         }
@@ -240,8 +239,8 @@ impl<'a> Fields<'a> {
     pub fn peek(&self, n: u32) -> &'a [u8] {
         (n as usize)
             .checked_sub(1)
-            .and_then(|i| self.values.get(i))
-            .copied()
+            .and_then(|i| self.elements.get(i))
+            .map(|&(value, _)| value)
             .unwrap_or(&[])
     }
 
@@ -269,7 +268,7 @@ impl<'a> Fields<'a> {
 
     /// Whether every element with a value has been taken.
     pub fn fully_taken(&self) -> bool {
-        (1..=self.values.len() as u32)
+        (1..=self.elements.len() as u32)
             .all(|n| !self.has(n) || 1u128.checked_shl(n).is_some_and(|b| self.taken & b != 0))
     }
 
@@ -380,8 +379,8 @@ impl<'a> Fields<'a> {
             value: value.map(text),
             message: message.into(),
             offset: index
-                .and_then(|i| self.offsets.get(i))
-                .copied()
+                .and_then(|i| self.elements.get(i))
+                .map(|&(_, offset)| offset)
                 .unwrap_or(self.segment.offset),
         });
     }
