@@ -659,3 +659,116 @@ fn bots_accepts_the_emitted_810s() {
         }
     }
 }
+
+/// The 810 read back (`map::ts810`): the one set of an emitted interchange, translated.
+fn translate_810(x12: &[u8]) -> edigate::map::translate::Translated<Invoice> {
+    let mut reader = edigate::x12::TransactionSetReader::new(x12);
+    let set = reader.next_set().unwrap().expect("an 810");
+    assert_eq!(set.header.id, "810");
+    edigate::map::ts810::invoice(&set)
+}
+
+/// What an 810 written from `invoice` says when read back: the invoice itself, except what
+/// the 810 cannot carry back as it was:
+///
+/// - ITD states the due dates, the terms discount and a description worked out when the
+///   invoice left them empty (and none of the discount for terms that offer none), so these
+///   come back filled in;
+/// - TDS and CTT state the worked-out totals: the total, the amount the discount applies to
+///   and the discount (TDS02 and TDS04 only when the terms offer a discount), the number of
+///   lines. The 810 has no merchandise subtotal: `totals.subtotal` does not come back;
+/// - SAC05 states each allowance's and charge's worked-out amount, also when the invoice
+///   gave only a percent or a rate;
+/// - CAD05 is the routing, or the carrier's name when there is none: a name comes back as
+///   the routing;
+/// - an N1 holds one id: a party's further ids do not come back;
+/// - `source` is the envelope's, not the invoice's (and its unmapped segments are not
+///   written).
+fn carried_by_the_810(invoice: &Invoice) -> Invoice {
+    let amounts = invoice_amounts(invoice).unwrap();
+    let mut want = invoice.clone();
+    want.source = Default::default();
+    for (k, terms) in want.terms.iter_mut().enumerate() {
+        let basis = match terms.basis {
+            TermsBasis::InvoiceDate => Some(invoice.date),
+            TermsBasis::ShipDate => invoice.ship_date,
+            _ => None,
+        };
+        // Described as the invoice states them, before their dates are worked out.
+        if terms.description.is_none() {
+            terms.description = Some(terms.describe()).filter(|w| !w.is_empty());
+        }
+        if terms.kind == TermsKind::DiscountNotApplicable {
+            terms.discount_percent = None;
+            terms.discount_days = None;
+            terms.discount_due_date = None;
+            terms.discount_amount = None;
+        } else {
+            terms.discount_due_date = basis
+                .and_then(|d| terms.discount_due_date_from(d))
+                .or(terms.discount_due_date);
+            terms.discount_amount = amounts.terms_discounts[k];
+        }
+        terms.net_due_date = basis
+            .and_then(|d| terms.net_due_date_from(d))
+            .or(terms.net_due_date);
+    }
+    let discount = amounts.terms_discount();
+    want.totals = InvoiceTotals {
+        total: amounts.total,
+        subtotal: None,
+        discountable_amount: discount.map(|_| amounts.discount_base),
+        terms_discount: discount,
+        line_count: (!invoice.lines.is_empty()).then_some(invoice.lines.len() as u32),
+    };
+    for (ac, amount) in want
+        .allowances_charges
+        .iter_mut()
+        .zip(&amounts.allowances_charges)
+    {
+        ac.amount = *amount;
+    }
+    for (line, amounts) in want.lines.iter_mut().zip(&amounts.line_allowances_charges) {
+        for (ac, amount) in line.allowances_charges.iter_mut().zip(amounts) {
+            ac.amount = *amount;
+        }
+    }
+    if let Some(carrier) = want.shipment.as_mut().and_then(|s| s.carrier.as_mut())
+        && carrier.routing.is_none()
+    {
+        carrier.routing = carrier.name.take();
+    }
+    for party in &mut want.parties {
+        party.ids.truncate(1);
+    }
+    want
+}
+
+#[test]
+fn sample_invoices_come_back_from_their_810s() {
+    for path in sample_invoices() {
+        let file = relative(&path);
+        let invoice: Invoice =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let want = carried_by_the_810(&invoice);
+        for version in VERSIONS {
+            let mut x12 = Vec::new();
+            emit_invoice(&invoice, &envelope(version), &mut x12).unwrap();
+            let back = translate_810(&x12);
+            assert_eq!(back.findings, [], "{file} {version}");
+            assert_eq!(
+                back.document.source.unmapped,
+                [],
+                "{file} {version}: every segment written is read"
+            );
+            assert_eq!(
+                back.document.source.version.as_deref(),
+                Some(version),
+                "{file}"
+            );
+            let mut document = back.document;
+            document.source = Default::default();
+            assert_eq!(document, want, "{file} {version}");
+        }
+    }
+}

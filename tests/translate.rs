@@ -1,5 +1,5 @@
 //! `edigate translate` over the sample corpora, generated 820s and the public 850s and 820s:
-//! every purchase order and remittance pinned as an insta snapshot (exit status, the JSON
+//! every purchase order, remittance and invoice pinned as an insta snapshot (exit status, the JSON
 //! lines pretty-printed, standard error), every line valid JSON of a known type, and the exit
 //! status telling the truth.
 
@@ -50,7 +50,7 @@ fn snapshot(run: &Run, stderr: &str) -> String {
     text
 }
 
-/// The sample files of the corpora the mapped sets (850s, 820s) are taken from.
+/// The sample files of the corpora the mapped sets (850s, 820s, 810s) are taken from.
 fn corpora() -> Vec<(&'static str, PathBuf)> {
     let mut files: Vec<(&str, PathBuf)> = common::files("samples/validate")
         .into_iter()
@@ -78,8 +78,12 @@ fn check_contract(file: &str, run: &Run) {
     assert!(matches!(run.status, 0..=2), "{file}: exit {}", run.status);
     for line in &run.lines {
         match kind(line) {
-            kind @ ("purchase_order" | "remittance") => {
-                let id = if kind == "remittance" { "820" } else { "850" };
+            kind @ ("purchase_order" | "remittance" | "invoice") => {
+                let id = match kind {
+                    "remittance" => "820",
+                    "invoice" => "810",
+                    _ => "850",
+                };
                 assert_eq!(line["id"], id, "{file}");
                 assert!(line["document"]["source"].is_object(), "{file}: no source");
                 let findings = line.get("findings").and_then(Value::as_array);
@@ -99,7 +103,7 @@ fn check_contract(file: &str, run: &Run) {
 
 /// A line of a mapped set.
 fn mapped(line: &Value) -> bool {
-    matches!(kind(line), "purchase_order" | "remittance")
+    matches!(kind(line), "purchase_order" | "remittance" | "invoice")
 }
 
 /// Files of the good corpora whose 850 gives a finding, and why.
@@ -110,8 +114,8 @@ const FINDINGS_EXPECTED: &[(&str, &str)] = &[(
 )];
 
 #[test]
-fn every_sample_850_and_820_translates() {
-    let (mut orders, mut remittances) = (0, 0);
+fn every_sample_850_820_and_810_translates() {
+    let (mut orders, mut remittances, mut invoices) = (0, 0, 0);
     for (corpus, path) in corpora() {
         let file = relative(&path);
         let run = run(&["translate"], &file);
@@ -121,6 +125,7 @@ fn every_sample_850_and_820_translates() {
         }
         orders += usize::from(run.lines.iter().any(|l| kind(l) == "purchase_order"));
         remittances += usize::from(run.lines.iter().any(|l| kind(l) == "remittance"));
+        invoices += usize::from(run.lines.iter().any(|l| kind(l) == "invoice"));
         // The good corpora translate without a finding; only sets not mapped yet fail.
         let expected = FINDINGS_EXPECTED.iter().any(|(f, _)| file.ends_with(f));
         let findings = run.lines.iter().any(|l| l.get("findings").is_some());
@@ -139,6 +144,7 @@ fn every_sample_850_and_820_translates() {
     }
     assert!(orders >= 20, "only {orders} files with an 850");
     assert!(remittances >= 3, "only {remittances} files with an 820");
+    assert!(invoices >= 2, "only {invoices} files with an 810");
 }
 
 /// Generated 820s, both versions: every one a remittance whose items add up to its payment,
@@ -226,15 +232,15 @@ fn mapping_findings_go_to_stderr_with_their_place() {
 
 #[test]
 fn other_sets_are_not_mapped_yet() {
-    let file = "samples/validate/ok-810-004010.edi";
+    let file = "samples/validate/ok-856-004010.edi";
     let run = run(&["translate"], file);
     check_contract(file, &run);
     assert_eq!(run.status, 1);
     assert_eq!(run.lines.len(), 1);
     let line = &run.lines[0];
     assert_eq!(kind(line), "not_mapped");
-    assert_eq!(line["id"], "810");
-    assert_eq!(line["reason"], "810 → canonical is not built yet (issue 4)");
+    assert_eq!(line["id"], "856");
+    assert_eq!(line["reason"], "856 → canonical is not built yet (issue 4)");
     assert_eq!(line["source"]["version"], "004010");
     assert!(run.stderr.contains("not mapped"), "{}", run.stderr);
 }

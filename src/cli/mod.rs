@@ -43,8 +43,8 @@ enum Command {
     /// Print the reply to a received file: a TA1 when due and one 997 per functional group,
     /// addressed back to the sender. Exit status as for `validate`.
     Ack(ack::Args),
-    /// Translate every transaction set into its canonical document (850 → purchase order so
-    /// far), one JSON document per line, streamed. Findings and envelope problems go to
+    /// Translate every transaction set into its canonical document (850 → purchase order,
+    /// 820 → remittance, 810 → invoice), one JSON document per line, streamed. Findings and envelope problems go to
     /// standard error. Exit 0 when every set was mapped cleanly, 1 when a set could not be
     /// mapped or a value could not be read, 2 when the file cannot be read.
     Translate(translate::Args),

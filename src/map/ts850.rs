@@ -227,7 +227,7 @@ fn fob(order: &mut PurchaseOrder, f: &mut Fields<'_>) -> bool {
 
 /// ITD: payment terms. An empty ITD01 is basic terms and an empty ITD02 counts from the
 /// invoice date, the standard's usual reading.
-fn terms(f: &mut Fields<'_>) -> Option<Terms> {
+pub(super) fn terms(f: &mut Fields<'_>) -> Option<Terms> {
     if !(1..=15).any(|n| f.has(n)) {
         return None;
     }
@@ -271,7 +271,7 @@ fn carrier(f: &mut Fields<'_>) -> Option<Carrier> {
 
 /// SAC: an allowance or charge. SAC05 is N2 (implied cents), SAC07 a percent, SAC08 a rate
 /// per SAC09/SAC10 quantity.
-fn allowance_charge(f: &mut Fields<'_>) -> Option<AllowanceCharge> {
+pub(super) fn allowance_charge(f: &mut Fields<'_>) -> Option<AllowanceCharge> {
     let code = translate::text(f.peek(1));
     let Some(indicator) = codes::ALLOWANCE_OR_CHARGE.find(&code) else {
         if !code.is_empty() {
@@ -308,7 +308,7 @@ fn allowance_charge(f: &mut Fields<'_>) -> Option<AllowanceCharge> {
 }
 
 /// A quantity from a value element and a unit element; both must be there.
-fn quantity(f: &mut Fields<'_>, value: u32, unit: u32) -> Option<Quantity> {
+pub(super) fn quantity(f: &mut Fields<'_>, value: u32, unit: u32) -> Option<Quantity> {
     if !f.has(unit) {
         return None;
     }
@@ -345,7 +345,7 @@ fn line(f: &mut Fields<'_>) -> OrderLine {
     line
 }
 
-fn product_id(f: &mut Fields<'_>, kind: u32, value: u32) -> Option<ProductId> {
+pub(super) fn product_id(f: &mut Fields<'_>, kind: u32, value: u32) -> Option<ProductId> {
     Some(ProductId {
         kind: f.word(kind, &codes::PRODUCT_ID_KIND)?,
         value: f.text(value)?,
@@ -353,10 +353,10 @@ fn product_id(f: &mut Fields<'_>, kind: u32, value: u32) -> Option<ProductId> {
 }
 
 /// PID01 for a free-form description.
-const FREE_FORM: &[u8] = b"F";
+pub(super) const FREE_FORM: &[u8] = b"F";
 /// PID02 (element 750) codes that describe the product as a whole: none, 08 "Product", GEN
 /// "General Description". Colour, size and fabric descriptions have no place in the model.
-const PRODUCT_DESCRIPTION: &[&str] = &["", "08", "GEN"];
+pub(super) const PRODUCT_DESCRIPTION: &[&str] = &["", "08", "GEN"];
 
 /// PID: the line's description; several are joined as lines.
 fn description(line: &mut OrderLine, f: &mut Fields<'_>) -> bool {
