@@ -41,28 +41,7 @@ fn structures_agree_with_bots() {
         .lines()
         .map(str::to_string)
         .collect();
-    let reviewed_text =
-        std::fs::read_to_string(common::repo("tests/peers/spec_differences.txt")).unwrap();
-    let reviewed: BTreeSet<String> = reviewed_text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split(" # ").next().unwrap_or(l).trim().to_string())
-        .collect();
-    let new: Vec<&String> = found.difference(&reviewed).collect();
-    let stale: Vec<&String> = reviewed.difference(&found).collect();
-    assert!(
-        new.is_empty() && stale.is_empty(),
-        "specs and Bots disagree where nobody has reviewed it:\n{}\n\nreviewed differences that no longer occur:\n{}",
-        new.iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        stale
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
+    assert_reviewed(&found, "tests/peers/spec_differences.txt", "specs and Bots");
 }
 
 /// The acknowledgement code tables (715, 716, 717, 718, 720, 723, I17, I18) ship as data:
@@ -268,26 +247,33 @@ for e in root.iter("data_ele"):
         }
     }
     assert!(compared > 100, "only {compared} elements compared");
-    let reviewed_text =
-        std::fs::read_to_string(common::repo("tests/peers/element_differences.txt")).unwrap();
-    let reviewed: BTreeSet<String> = reviewed_text
+    assert_reviewed(
+        &found,
+        "tests/peers/element_differences.txt",
+        "005010 elements and pyx12",
+    );
+}
+
+/// Every difference `found` with a peer must be listed, with its reason, in the reviewed file
+/// (a line: the difference, " # ", why ours stands), and every listed one must still occur,
+/// so the list never goes stale.
+fn assert_reviewed(found: &BTreeSet<String>, file: &str, what: &str) {
+    let text = std::fs::read_to_string(common::repo(file)).unwrap();
+    let reviewed: BTreeSet<String> = text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| l.split(" # ").next().unwrap_or(l).trim().to_string())
         .collect();
-    let new: Vec<&String> = found.difference(&reviewed).collect();
-    let stale: Vec<&String> = reviewed.difference(&found).collect();
+    let show = |set: Vec<&String>| {
+        set.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let new = show(found.difference(&reviewed).collect());
+    let stale = show(reviewed.difference(found).collect());
     assert!(
         new.is_empty() && stale.is_empty(),
-        "005010 elements and pyx12 disagree where nobody has reviewed it:\n{}\n\nreviewed differences that no longer occur:\n{}",
-        new.iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        stale
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
+        "{what} disagree where nobody has reviewed it ({file}):\n{new}\n\nreviewed differences that no longer occur:\n{stale}"
     );
 }
