@@ -439,6 +439,24 @@ pub fn walk(
     walked
 }
 
+/// Ends a mapping: the segments it did not consume go to the document's `unmapped`, and each
+/// segment the set requires but never sent (`(seen, what its absence means)`) is a finding.
+pub fn conclude(
+    segments: &[Segment<'_>],
+    walked: Walked,
+    unmapped: &mut Vec<UnmappedSegment>,
+    required: &[(bool, &str)],
+) -> Vec<MapFinding> {
+    unmapped.extend(walked.unmapped);
+    let mut findings = walked.findings;
+    for (seen, message) in required {
+        if !seen {
+            findings.extend(set_finding(segments, message));
+        }
+    }
+    findings
+}
+
 /// A finding about the set as a whole (a mandatory segment missing), placed at its ST.
 pub fn set_finding(segments: &[Segment<'_>], message: &str) -> Option<MapFinding> {
     let st = segments.first()?;

@@ -51,20 +51,21 @@ pub fn invoice_from(
         party: None,
     };
     let walked = translate::walk("810", segments, structure, |path, f| m.segment(path, f));
-    m.invoice.source.unmapped.extend(walked.unmapped);
-    let mut findings = walked.findings;
-    if !m.seen_big {
-        findings.extend(translate::set_finding(
-            segments,
-            "the set has no BIG segment: the invoice has no number or date",
-        ));
-    }
-    if !m.seen_tds {
-        findings.extend(translate::set_finding(
-            segments,
-            "the set has no TDS segment: the invoice's total is left at 0",
-        ));
-    }
+    let findings = translate::conclude(
+        segments,
+        walked,
+        &mut m.invoice.source.unmapped,
+        &[
+            (
+                m.seen_big,
+                "the set has no BIG segment: the invoice has no number or date",
+            ),
+            (
+                m.seen_tds,
+                "the set has no TDS segment: the invoice's total is left at 0",
+            ),
+        ],
+    );
     Translated {
         document: m.invoice,
         findings,

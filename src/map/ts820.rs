@@ -60,14 +60,15 @@ pub fn remittance_from(
         adjustment: false,
     };
     let walked = translate::walk("820", segments, structure, |path, f| m.segment(path, f));
-    m.remittance.source.unmapped.extend(walked.unmapped);
-    let mut findings = walked.findings;
-    if !m.seen_bpr {
-        findings.extend(translate::set_finding(
-            segments,
+    let findings = translate::conclude(
+        segments,
+        walked,
+        &mut m.remittance.source.unmapped,
+        &[(
+            m.seen_bpr,
             "the set has no BPR segment: the payment has no amount, method or date",
-        ));
-    }
+        )],
+    );
     Translated {
         document: m.remittance,
         findings,

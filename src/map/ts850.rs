@@ -57,14 +57,15 @@ pub fn purchase_order_from(
         line_has_pack: false,
     };
     let walked = translate::walk("850", segments, structure, |path, f| m.segment(path, f));
-    m.order.source.unmapped.extend(walked.unmapped);
-    let mut findings = walked.findings;
-    if !m.seen_beg {
-        findings.extend(translate::set_finding(
-            segments,
+    let findings = translate::conclude(
+        segments,
+        walked,
+        &mut m.order.source.unmapped,
+        &[(
+            m.seen_beg,
             "the set has no BEG segment: the order has no number or date",
-        ));
-    }
+        )],
+    );
     Translated {
         document: m.order,
         findings,
