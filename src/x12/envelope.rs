@@ -518,8 +518,25 @@ impl EnvelopeChecker {
             (7, "GS07"),
             (8, "GS08"),
         ] {
-            if value(n).is_empty() {
+            // Spaces only are no value either: a reply could not address them.
+            if value(n).iter().all(|&b| b == b' ') {
                 missing.push(what);
+            }
+        }
+        // The application codes are written back in the reply's GS: they must be text.
+        for n in [2usize, 3] {
+            if let Some(bad) = value(n).iter().position(|b| !(0x20..=0x7e).contains(b)) {
+                found.push(element_problem(
+                    Problem::GroupHeaderField,
+                    gs,
+                    n as u32,
+                    None,
+                    format!(
+                        "GS{n:02} holds {} at character {}, which an application code cannot",
+                        show(&value(n)[bad..bad + 1]),
+                        bad + 1
+                    ),
+                ));
             }
         }
         if !missing.is_empty() {
