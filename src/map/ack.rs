@@ -194,30 +194,27 @@ fn write_997<W: Write>(
     control_number: u64,
 ) -> Result<(), WriteError> {
     let received = &group.header;
-    let modern = received.version.as_str() >= "005010";
     let delimiters = w.delimiters();
+    // The version the reply's GS08 carries decides its 997's layout: the received one,
+    // as it can be written back.
+    let version_written = echo(&received.version, &delimiters);
+    let modern = version_written.as_str() >= "005010";
     w.begin_group(&GroupEnvelope {
         functional_id: "FA".into(),
         sender: echo(&received.receiver, &delimiters),
         receiver: echo(&received.sender, &delimiters),
         // GS04 is CCYYMMDD from 004000 on, YYMMDD before, as the envelope checker reads it.
-        date: if crate::x12::envelope::gs04_is_ccyymmdd(
-            echo(&received.version, &delimiters).as_bytes(),
-        ) {
+        date: if crate::x12::envelope::gs04_is_ccyymmdd(version_written.as_bytes()) {
             options.date.clone()
         } else {
             options.date.get(2..).unwrap_or(&options.date).to_string()
         },
         time: options.time.clone(),
         control_number,
-        version: echo(&received.version, &delimiters),
+        version: version_written.clone(),
     })?;
     w.begin_transaction("997", 1)?;
-    let version = if modern {
-        received.version.as_str()
-    } else {
-        ""
-    };
+    let version = if modern { version_written.as_str() } else { "" };
     let d = delimiters;
     w.segment(
         "AK1",
