@@ -13,8 +13,10 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, NaiveTime};
 
+use serde::de::DeserializeOwned;
+
 use super::Status;
-use crate::document::common::PartyId as DocumentPartyId;
+use crate::document::common::{PartyId as DocumentPartyId, Source};
 use crate::document::invoice::Invoice;
 use crate::map::codes;
 use crate::map::emit::{EmitEnvelope, EmitError, Usage};
@@ -31,7 +33,7 @@ pub struct Args {
 enum Document {
     /// A canonical invoice (JSON) as an 810 in an IN group: totals worked out from the lines
     /// and checked against the invoice's own, terms with their discount and due dates.
-    Invoice(InvoiceArgs),
+    Invoice(DocumentArgs),
     /// A ship notice as an 856: not built yet (issue 4).
     Asn(NotBuilt),
     /// A purchase order as an 850: not built yet (issue 4).
@@ -48,10 +50,17 @@ struct NotBuilt {
 }
 
 #[derive(clap::Args)]
-struct InvoiceArgs {
-    /// The invoice, as JSON (`-` for standard input); samples in samples/documents/.
-    #[arg(long, value_name = "INVOICE.json")]
+pub(super) struct DocumentArgs {
+    /// The document, as JSON (`-` for standard input); samples in samples/documents/.
+    #[arg(long, value_name = "DOCUMENT.json")]
     input: PathBuf,
+    #[command(flatten)]
+    envelope: EnvelopeArgs,
+}
+
+/// The envelope of what is emitted, when no partner profile gives it.
+#[derive(clap::Args)]
+pub(super) struct EnvelopeArgs {
     /// The X12 version of the group (ISA12 follows: 00401 or 00501).
     #[arg(
         long = "version",
@@ -60,10 +69,10 @@ struct InvoiceArgs {
         default_value = "004010"
     )]
     x12_version: String,
-    /// ISA05:ISA06, e.g. ZZ:ACMESUPPLY (default: the invoice's source.interchange_sender).
+    /// ISA05:ISA06, e.g. ZZ:ACMESUPPLY (default: the document's source.interchange_sender).
     #[arg(long, value_name = "QUALIFIER:ID")]
     sender: Option<String>,
-    /// ISA07:ISA08, e.g. 01:123456789 (default: the invoice's source.interchange_receiver).
+    /// ISA07:ISA08, e.g. 01:123456789 (default: the document's source.interchange_receiver).
     #[arg(long, value_name = "QUALIFIER:ID")]
     receiver: Option<String>,
     /// GS02 (default: the sender's id).
@@ -86,9 +95,70 @@ struct InvoiceArgs {
     test: bool,
 }
 
+/// A canonical document `emit` can write: how it is named, where its default envelope
+/// parties come from, and the mapping that writes it.
+pub(super) trait Outbound: DeserializeOwned {
+    /// In words, for messages: "invoice".
+    const WHAT: &'static str;
+    /// The transaction set it becomes: "810".
+    const SET: &'static str;
+    /// The document's own number, for messages.
+    fn number(&self) -> &str;
+    fn source(&self) -> &Source;
+    /// Writes the interchange to `out` only when nothing is refused; on success, the notes
+    /// to show (what was not carried, warnings) and a one-line summary.
+    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError>;
+}
+
+/// What an [`Outbound`] says after writing.
+pub(super) struct Outcome {
+    pub notes: Vec<String>,
+    pub summary: String,
+}
+
+impl Outbound for Invoice {
+    const WHAT: &'static str = "invoice";
+    const SET: &'static str = "810";
+
+    fn number(&self) -> &str {
+        &self.number
+    }
+
+    fn source(&self) -> &Source {
+        &self.source
+    }
+
+    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError> {
+        let summary = emit_invoice(self, envelope, out)?;
+        let mut notes: Vec<String> = summary
+            .not_carried
+            .iter()
+            .map(|note| format!("not carried: {note}"))
+            .collect();
+        notes.extend(
+            summary
+                .emitted
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}")),
+        );
+        let mut total = summary.amounts.total;
+        total.rescale(2);
+        Ok(Outcome {
+            notes,
+            summary: format!(
+                "{} line(s), total {total}, {} segment(s), {} bytes",
+                summary.amounts.lines.len(),
+                summary.emitted.segments,
+                summary.emitted.bytes
+            ),
+        })
+    }
+}
+
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     match &args.document {
-        Document::Invoice(args) => invoice(args),
+        Document::Invoice(args) => emit_file::<Invoice>(args),
         Document::Asn(_) => not_built("asn", "856 ship notice"),
         Document::Po(_) => not_built("po", "850 purchase order"),
         Document::Remittance(_) => not_built("remittance", "820 remittance advice"),
@@ -99,17 +169,67 @@ fn not_built(what: &str, set: &str) -> anyhow::Result<Status> {
     bail!("emit {what}: canonical → {set} is not built yet (issue 4); `emit invoice` is")
 }
 
-fn invoice(args: &InvoiceArgs) -> anyhow::Result<Status> {
-    let (name, invoice) = read_invoice(&args.input)?;
+/// `emit KIND --input FILE`: the document read from its JSON, then [`emit_document`].
+fn emit_file<D: Outbound>(args: &DocumentArgs) -> anyhow::Result<Status> {
+    let (name, document) = read_document::<D>(&args.input)?;
+    emit_document(&name, &document, &args.envelope)
+}
+
+/// Emits `document` under the envelope `args` describe (defaults from the document's
+/// source) to standard output; refusals and notes to standard error, each prefixed with
+/// `name`.
+pub(super) fn emit_document<D: Outbound>(
+    name: &str,
+    document: &D,
+    args: &EnvelopeArgs,
+) -> anyhow::Result<Status> {
+    let envelope = envelope(args, document.source())?;
+    let mut err = io::stderr().lock();
+    let result = document.emit(&envelope, &mut io::stdout().lock());
+    match result {
+        Ok(outcome) => {
+            for note in &outcome.notes {
+                writeln!(err, "{name}: {note}")?;
+            }
+            writeln!(
+                err,
+                "edigate emit: {} {} → {} ({}), {}",
+                D::WHAT,
+                document.number(),
+                D::SET,
+                args.x12_version,
+                outcome.summary
+            )?;
+            Ok(Status::Ok)
+        }
+        Err(EmitError::Refused(problems)) => {
+            for problem in &problems {
+                writeln!(err, "{name}: {problem}")?;
+            }
+            writeln!(
+                err,
+                "edigate emit: {} {} refused: {} problem(s); nothing was written",
+                D::WHAT,
+                document.number(),
+                problems.len()
+            )?;
+            Ok(Status::Rejected)
+        }
+        Err(e) => Err(e).context("the interchange cannot be written"),
+    }
+}
+
+/// The envelope from the flags, parties defaulting to the document's source.
+fn envelope(args: &EnvelopeArgs, source: &Source) -> anyhow::Result<EmitEnvelope> {
     let sender = party(
         "--sender",
         args.sender.as_deref(),
-        invoice.source.interchange_sender.as_ref(),
+        source.interchange_sender.as_ref(),
     )?;
     let receiver = party(
         "--receiver",
         args.receiver.as_deref(),
-        invoice.source.interchange_receiver.as_ref(),
+        source.interchange_receiver.as_ref(),
     )?;
     let now = chrono::Utc::now();
     let date = match &args.date {
@@ -145,60 +265,26 @@ fn invoice(args: &InvoiceArgs) -> anyhow::Result<Status> {
     if args.test {
         envelope.usage = Usage::Test;
     }
-
-    let mut err = io::stderr().lock();
-    let result = emit_invoice(&invoice, &envelope, io::stdout().lock());
-    match result {
-        Ok(summary) => {
-            for note in &summary.not_carried {
-                writeln!(err, "{name}: not carried: {note}")?;
-            }
-            for warning in &summary.emitted.warnings {
-                writeln!(err, "{name}: warning: {warning}")?;
-            }
-            let mut total = summary.amounts.total;
-            total.rescale(2);
-            writeln!(
-                err,
-                "edigate emit: invoice {} → 810 ({}), {} line(s), total {total}, {} segment(s), {} bytes",
-                invoice.number,
-                args.x12_version,
-                summary.amounts.lines.len(),
-                summary.emitted.segments,
-                summary.emitted.bytes
-            )?;
-            Ok(Status::Ok)
-        }
-        Err(EmitError::Refused(problems)) => {
-            for problem in &problems {
-                writeln!(err, "{name}: {problem}")?;
-            }
-            writeln!(
-                err,
-                "edigate emit: invoice {} refused: {} problem(s); nothing was written",
-                invoice.number,
-                problems.len()
-            )?;
-            Ok(Status::Rejected)
-        }
-        Err(e) => Err(e).context("the interchange cannot be written"),
-    }
+    Ok(envelope)
 }
 
-/// The invoice from its JSON; a file that is not one is the caller's to fix (exit 2).
-fn read_invoice(path: &PathBuf) -> anyhow::Result<(String, Invoice)> {
+/// The document from its JSON; a file that is not one is the caller's to fix (exit 2).
+pub(super) fn read_document<D: Outbound>(path: &PathBuf) -> anyhow::Result<(String, D)> {
     let (name, mut input) = super::specs::open(path)?;
     let mut text = String::new();
     input
         .read_to_string(&mut text)
         .with_context(|| format!("cannot read {name}"))?;
-    let invoice: Invoice = serde_json::from_str(&text).with_context(|| {
-        format!("{name} is not a canonical invoice (see samples/documents/ for the shape)")
+    let document: D = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{name} is not a canonical {} (see samples/documents/ for the shape)",
+            D::WHAT
+        )
     })?;
-    Ok((name, invoice))
+    Ok((name, document))
 }
 
-/// An interchange party from `QUALIFIER:ID`, or from the invoice's source when not given.
+/// An interchange party from `QUALIFIER:ID`, or from the document's source when not given.
 fn party(
     flag: &str,
     given: Option<&str>,
@@ -214,7 +300,7 @@ fn party(
         (None, Some(source)) => {
             let Some(qualifier) = codes::INTERCHANGE_ID_SCHEME.code(&source.scheme) else {
                 bail!(
-                    "the invoice's source names the {} by an id scheme without an ISA qualifier; \
+                    "the document's source names the {} by an id scheme without an ISA qualifier; \
                      give {flag} QUALIFIER:ID",
                     &flag[2..]
                 );
@@ -222,7 +308,7 @@ fn party(
             (qualifier.to_owned(), source.value.clone())
         }
         (None, None) => bail!(
-            "no {}: give {flag} QUALIFIER:ID (e.g. ZZ:ACMESUPPLY), or name it in the invoice's \
+            "no {}: give {flag} QUALIFIER:ID (e.g. ZZ:ACMESUPPLY), or name it in the document's \
              source",
             &flag[2..]
         ),
