@@ -16,6 +16,7 @@ use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::codes::Open;
+use crate::document::common::{UnmappedElement, UnmappedSegment};
 use crate::validate::{self, Severity};
 use crate::x12::writer::{GroupEnvelope, InterchangeEnvelope};
 use crate::x12::{Delimiters, InterchangeWriter, PartyId, WriteError};
@@ -201,6 +202,8 @@ pub(crate) struct SetWriter<'w, W> {
     w: &'w mut InterchangeWriter<W>,
     labels: Vec<String>,
     problems: Vec<Refusal>,
+    /// Segments a translation kept unmapped, still to be written back, latest first.
+    unmapped: Vec<UnmappedSegment>,
 }
 
 impl<'w, W: Write> SetWriter<'w, W> {
@@ -214,11 +217,63 @@ impl<'w, W: Write> SetWriter<'w, W> {
             w,
             labels: vec!["the transaction set header".to_owned()],
             problems: Vec::new(),
+            unmapped: Vec::new(),
         })
+    }
+
+    /// Writes `segments` (what a translation of this document from X12 did not map) back
+    /// at their original positions: each goes in just before the segment that would
+    /// otherwise take its position, the rest before SE. A document that came from X12 and
+    /// is written out unchanged so gets every segment back in its place; the validator
+    /// still checks the result, so one that no longer fits is refused, never sent.
+    pub fn keep_unmapped(&mut self, segments: &[UnmappedSegment]) {
+        self.unmapped = segments.to_vec();
+        self.unmapped.sort_by_key(|s| std::cmp::Reverse(s.position));
+    }
+
+    /// Writes the kept segments whose position has come.
+    fn write_unmapped_due(&mut self, all: bool) -> Result<(), EmitError> {
+        while let Some(next) = self.unmapped.last() {
+            if !all && next.position as usize > self.labels.len() + 1 {
+                break;
+            }
+            let segment = self.unmapped.pop().expect("just looked at");
+            let label = format!(
+                "the {} segment kept unmapped from position {}",
+                segment.id, segment.position
+            );
+            let parts: Vec<Vec<Vec<&str>>> = segment
+                .elements
+                .iter()
+                .map(|e| match e {
+                    UnmappedElement::Simple(v) => vec![vec![v.as_str()]],
+                    UnmappedElement::Composite(cs) => {
+                        vec![cs.iter().map(String::as_str).collect()]
+                    }
+                    UnmappedElement::Repeated(rs) => rs
+                        .iter()
+                        .map(|r| r.iter().map(String::as_str).collect())
+                        .collect(),
+                })
+                .collect();
+            match self.w.segment_parts(&segment.id, &parts) {
+                Ok(()) => self.labels.push(label),
+                Err(
+                    e @ (WriteError::DelimiterInData { .. }
+                    | WriteError::ControlCharacter { .. }
+                    | WriteError::Delimiters(_)
+                    | WriteError::BadSegmentId(_)
+                    | WriteError::EnvelopeSegment(_)),
+                ) => self.refuse(label, e.to_string()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
     }
 
     /// Writes segment `id` carrying `label`.
     pub fn segment(&mut self, label: &str, id: &str, elements: &Elements) -> Result<(), EmitError> {
+        self.write_unmapped_due(false)?;
         let values: Vec<&str> = elements.0.iter().map(String::as_str).collect();
         match self.w.segment(id, &values) {
             Ok(()) => {
@@ -262,11 +317,13 @@ impl<'w, W: Write> SetWriter<'w, W> {
 
     /// Closes the set (SE): what each segment carries, and the refusals found while
     /// writing. With refusals the set is well formed but must not be sent.
-    pub fn end(self) -> Result<(Vec<String>, Vec<Refusal>), EmitError> {
+    pub fn end(mut self) -> Result<(Vec<String>, Vec<Refusal>), EmitError> {
+        self.write_unmapped_due(true)?;
         let SetWriter {
             w,
             mut labels,
             problems,
+            ..
         } = self;
         w.end_transaction()?;
         labels.push("the transaction set trailer".to_owned());

@@ -198,18 +198,13 @@ fn write_set<W: Write>(
         modern: version >= "005010",
     };
     out.s.refusals(problems);
+    out.s.keep_unmapped(&invoice.source.unmapped);
     out.heading(invoice, &amounts)?;
     for (i, line) in invoice.lines.iter().enumerate() {
         let resolved = amounts.line_allowances_charges.get(i);
         out.line(i, line, resolved.map_or(&[][..], Vec::as_slice))?;
     }
     out.summary(invoice, &amounts)?;
-    if !invoice.source.unmapped.is_empty() {
-        out.not_carried.push(format!(
-            "the {} segment(s) kept unmapped in the invoice's source are not written back",
-            invoice.source.unmapped.len()
-        ));
-    }
     let (labels, problems) = out.s.end()?;
     Ok((labels, problems, (amounts, out.not_carried)))
 }
