@@ -15,8 +15,11 @@ use std::io::Write;
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::codes::Open;
-use crate::document::common::{UnmappedElement, UnmappedSegment};
+use super::codes::{self, Open};
+use crate::document::common::{
+    AllowanceCharge, AllowanceOrCharge, Contact, Party, UnmappedElement, UnmappedSegment,
+};
+use crate::document::terms::Terms;
 use crate::validate::{self, Severity};
 use crate::x12::writer::{GroupEnvelope, InterchangeEnvelope};
 use crate::x12::{Delimiters, InterchangeWriter, PartyId, WriteError};
@@ -306,6 +309,155 @@ impl<'w, W: Write> SetWriter<'w, W> {
         }
     }
 
+    /// An N2 amount; a refusal of `field` when it cannot be one.
+    pub fn cents(&mut self, field: &str, amount: Decimal) -> String {
+        implied_cents(amount).unwrap_or_else(|| {
+            self.refuse(
+                field,
+                format!(
+                    "{amount} cannot be written as cents (N2): fractions of a cent, or too large"
+                ),
+            );
+            String::new()
+        })
+    }
+
+    /// An N1 loop (N1, N2, N3, N4, PER) for `party`, each segment carrying `label`: the
+    /// role, the name (its further lines in N2s, two a segment, as the inbound mappings join
+    /// them), the first id whose scheme has a qualifier, the address and the contacts. An
+    /// N1 holds one id: the others are noted in `not_carried`. From 005010 (`modern`) a
+    /// region outside the US and Canada is a country subdivision (N407), not a state or
+    /// province code (N402).
+    pub fn party(
+        &mut self,
+        label: &str,
+        party: &Party,
+        modern: bool,
+        not_carried: &mut Vec<String>,
+    ) -> Result<(), EmitError> {
+        let mut names = party.name.iter().flat_map(|n| n.split('\n'));
+        let mut n1 = Elements::new();
+        n1.opt(1, codes::PARTY_ROLE.code(&party.role))
+            .opt(2, names.next());
+        let coded = party.ids.iter().enumerate().find_map(|(k, id)| {
+            codes::ID_SCHEME
+                .code(&id.scheme)
+                .map(|code| (k, code, id.value.as_str()))
+        });
+        match coded {
+            Some((k, code, value)) => {
+                n1.set(3, code).set(4, value);
+                for (_, id) in party.ids.iter().enumerate().filter(|(j, _)| *j != k) {
+                    not_carried.push(format!(
+                        "{label}: its id {} ({}) is not carried: an N1 holds one id",
+                        id.value,
+                        words(&id.scheme)
+                    ));
+                }
+            }
+            None if !party.ids.is_empty() => {
+                let ids: Vec<String> = party
+                    .ids
+                    .iter()
+                    .map(|id| format!("{} {}", words(&id.scheme), id.value))
+                    .collect();
+                self.refuse(
+                    label,
+                    format!(
+                        "is named only by {}, which N103 has no qualifier for: add its GLN or \
+                         DUNS, or give the id as buyer_assigned (92) or seller_assigned (91)",
+                        ids.join(", ")
+                    ),
+                );
+            }
+            None => {}
+        }
+        self.segment(label, "N1", &n1)?;
+
+        let more: Vec<&str> = names.collect();
+        for pair in more.chunks(2) {
+            let mut n2 = Elements::new();
+            for (k, name) in pair.iter().enumerate() {
+                n2.set(k + 1, *name);
+            }
+            self.segment(label, "N2", &n2)?;
+        }
+        if let Some(address) = &party.address {
+            for pair in address.lines.chunks(2) {
+                let mut n3 = Elements::new();
+                for (k, line) in pair.iter().enumerate() {
+                    n3.set(k + 1, line.as_str());
+                }
+                self.segment(label, "N3", &n3)?;
+            }
+            if address.city.is_some()
+                || address.region.is_some()
+                || address.postal_code.is_some()
+                || address.country.is_some()
+            {
+                let subdivision = modern
+                    && address
+                        .country
+                        .as_deref()
+                        .is_some_and(|c| !STATE_OR_PROVINCE_COUNTRIES.contains(&c));
+                let mut n4 = Elements::new();
+                n4.opt(1, address.city.as_deref())
+                    .opt(if subdivision { 7 } else { 2 }, address.region.as_deref())
+                    .opt(3, address.postal_code.as_deref())
+                    .opt(4, address.country.as_deref());
+                self.segment(label, "N4", &n4)?;
+            }
+        }
+        for contact in &party.contacts {
+            self.segment(label, "PER", &contact_elements(contact))?;
+        }
+        Ok(())
+    }
+
+    /// A SAC for `ac`, carrying `field`, with `amount` in SAC05 (N2): the stated amount, or
+    /// the one worked out for it. A percent is of the gross amount (SAC06 3), which is what
+    /// the model's percent means.
+    pub fn allowance_charge(
+        &mut self,
+        field: &str,
+        ac: &AllowanceCharge,
+        amount: Option<Decimal>,
+    ) -> Result<(), EmitError> {
+        let mut sac = Elements::new();
+        sac.opt(1, codes::ALLOWANCE_OR_CHARGE.code_of(&ac.indicator));
+        match codes::SERVICE.code(&ac.service) {
+            Some(code) => {
+                sac.set(2, code);
+            }
+            None => self.refuse(
+                field,
+                format!(
+                    "is for {}, which has no SAC02 code edigate knows: give its code as other",
+                    words(&ac.service)
+                ),
+            ),
+        }
+        if let Some(amount) = amount {
+            let cents = self.cents(field, amount);
+            sac.set(5, cents);
+        }
+        if let Some(percent) = ac.percent {
+            sac.set(6, PERCENT_OF_GROSS).set(7, decimal_text(percent));
+        }
+        sac.opt(8, ac.rate.map(decimal_text));
+        if let Some(quantity) = &ac.quantity {
+            sac.opt(9, codes::UNIT.code(&quantity.unit))
+                .set(10, decimal_text(quantity.value));
+        }
+        sac.opt(
+            12,
+            ac.handling.as_ref().and_then(|h| codes::HANDLING.code(h)),
+        )
+        .opt(13, ac.reference.as_deref())
+        .opt(15, ac.description.as_deref());
+        self.segment(field, "SAC", &sac)
+    }
+
     /// A problem found before or while writing.
     pub fn refuse(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Refusal::new(field, message));
@@ -522,6 +674,70 @@ pub fn decimal_text(value: Decimal) -> String {
     } else {
         text
     }
+}
+
+/// SAC06 (378) for a percent of the gross amount: what the model's percent of an allowance
+/// or charge is taken to be of, in and out.
+pub(crate) const PERCENT_OF_GROSS: &str = "3";
+
+/// Countries whose regions go in N402 (state or province); elsewhere, from 005010, N407.
+const STATE_OR_PROVINCE_COUNTRIES: &[&str] = &["US", "USA", "CA", "CAN"];
+
+/// PER: the role, the name, and the telephone, e-mail and fax numbers in that order (the
+/// inbound mappings read them from any of the three communication slots).
+pub(crate) fn contact_elements(contact: &Contact) -> Elements {
+    let mut per = Elements::new();
+    per.opt(1, codes::CONTACT_ROLE.code(&contact.role))
+        .opt(2, contact.name.as_deref());
+    let numbers = [
+        ("TE", &contact.phone),
+        ("EM", &contact.email),
+        ("FX", &contact.fax),
+    ];
+    let mut n = 3;
+    for (qualifier, number) in numbers {
+        if let Some(number) = number {
+            per.set(n, qualifier).set(n + 1, number.as_str());
+            n += 2;
+        }
+    }
+    per
+}
+
+/// "allowance/charge 2 (freight charge)".
+pub(crate) fn allowance_charge_field(k: usize, ac: &AllowanceCharge) -> String {
+    let kind = match ac.indicator {
+        AllowanceOrCharge::Allowance => "allowance",
+        AllowanceOrCharge::Charge => "charge",
+        AllowanceOrCharge::Informational => "for information",
+    };
+    format!("allowance/charge {} ({} {kind})", k + 1, words(&ac.service))
+}
+
+/// Money as people write it: two decimals.
+pub(crate) fn money(amount: Decimal) -> String {
+    let mut amount = to_cents(amount);
+    amount.rescale(2);
+    amount.to_string()
+}
+
+/// ITD as `terms` state them, nothing worked out: kind, basis, the discount's percent, last
+/// day and days, the net due date and days, the discount amount (N2: `None` for the
+/// amount when it has fractions of a cent, which the caller refuses), the words and the day
+/// of the month.
+pub(crate) fn terms_elements(terms: &Terms) -> Elements {
+    let mut itd = Elements::new();
+    itd.opt(1, codes::TERMS_KIND.code(&terms.kind))
+        .opt(2, codes::TERMS_BASIS.code(&terms.basis))
+        .opt(3, terms.discount_percent.map(decimal_text))
+        .opt(4, terms.discount_due_date.map(date8))
+        .opt(5, terms.discount_days.map(|d| d.to_string()))
+        .opt(6, terms.net_due_date.map(date8))
+        .opt(7, terms.net_days.map(|d| d.to_string()))
+        .opt(8, terms.discount_amount.and_then(implied_cents))
+        .opt(12, terms.description.as_deref())
+        .opt(13, terms.day_of_month.map(|d| d.to_string()));
+    itd
 }
 
 /// A code-like business word for messages: the sender's own code for an `Other`, else the

@@ -52,12 +52,10 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::emit::{
-    self, Elements, EmitEnvelope, EmitError, Emitted, Refusal, SetWriter, date8, decimal_text,
-    implied_cents, to_cents, whole_cents, words,
+    self, Elements, EmitEnvelope, EmitError, Emitted, Refusal, SetWriter, allowance_charge_field,
+    date8, decimal_text, money, to_cents, whole_cents, words,
 };
-use crate::document::common::{
-    AllowanceCharge, AllowanceHandling, AllowanceOrCharge, Contact, Party,
-};
+use crate::document::common::{AllowanceCharge, AllowanceHandling, AllowanceOrCharge};
 use crate::document::invoice::{Invoice, InvoiceLine, Tax};
 use crate::document::terms::{Terms, TermsBasis, TermsKind};
 use crate::x12::InterchangeWriter;
@@ -71,18 +69,11 @@ const OFF_THE_INVOICE: &[AllowanceHandling] = &[
     AllowanceHandling::PaidByVendor,
 ];
 
-/// SAC06 (378) for a percent of the gross amount, which is what edigate computes an
-/// allowance's or charge's percent on.
-const PERCENT_OF_GROSS: &str = "3";
-
 /// TXI04 (955) "VD", vendor defined: the jurisdiction as we name it.
 const JURISDICTION_AS_NAMED_BY_VENDOR: &str = "VD";
 
 /// IT106 to IT125: ten qualifier/id pairs.
 const PRODUCT_IDS_PER_LINE: usize = 10;
-
-/// Countries whose regions go in N402 (state or province); elsewhere, from 005010, N407.
-const STATE_OR_PROVINCE_COUNTRIES: &[&str] = &["US", "USA", "CA", "CAN"];
 
 /// An invoice's money as its 810 states it, worked out from its lines, allowances, charges
 /// and taxes.
@@ -242,7 +233,9 @@ impl<W: Write> Out<'_, W> {
             self.s.segment(&label, "REF", &e)?;
         }
         for (i, party) in invoice.parties.iter().enumerate() {
-            self.party(i, party)?;
+            let label = format!("party {} ({})", i + 1, words(&party.role));
+            self.s
+                .party(&label, party, self.modern, &mut self.not_carried)?;
         }
         for (i, terms) in invoice.terms.iter().enumerate() {
             let discount = amounts.terms_discounts.get(i).copied().flatten();
@@ -254,90 +247,6 @@ impl<W: Write> Out<'_, W> {
             let mut dtm = Elements::new();
             dtm.set(1, "011").set(2, date8(shipped));
             self.s.segment("the ship date", "DTM", &dtm)?;
-        }
-        Ok(())
-    }
-
-    /// An N1 loop.
-    fn party(&mut self, i: usize, party: &Party) -> Result<(), EmitError> {
-        let label = format!("party {} ({})", i + 1, words(&party.role));
-        let mut names = party.name.iter().flat_map(|n| n.split('\n'));
-        let mut n1 = Elements::new();
-        n1.opt(1, codes::PARTY_ROLE.code(&party.role))
-            .opt(2, names.next());
-        let coded = party.ids.iter().enumerate().find_map(|(k, id)| {
-            codes::ID_SCHEME
-                .code(&id.scheme)
-                .map(|code| (k, code, id.value.as_str()))
-        });
-        match coded {
-            Some((k, code, value)) => {
-                n1.set(3, code).set(4, value);
-                for (_, id) in party.ids.iter().enumerate().filter(|(j, _)| *j != k) {
-                    self.not_carried.push(format!(
-                        "{label}: its id {} ({}) is not carried: an N1 holds one id",
-                        id.value,
-                        words(&id.scheme)
-                    ));
-                }
-            }
-            None if !party.ids.is_empty() => {
-                let ids: Vec<String> = party
-                    .ids
-                    .iter()
-                    .map(|id| format!("{} {}", words(&id.scheme), id.value))
-                    .collect();
-                self.s.refuse(
-                    &label,
-                    format!(
-                        "is named only by {}, which N103 has no qualifier for: add its GLN or \
-                         DUNS, or give the id as buyer_assigned (92) or seller_assigned (91)",
-                        ids.join(", ")
-                    ),
-                );
-            }
-            None => {}
-        }
-        self.s.segment(&label, "N1", &n1)?;
-
-        let more: Vec<&str> = names.collect();
-        for pair in more.chunks(2) {
-            let mut n2 = Elements::new();
-            for (k, name) in pair.iter().enumerate() {
-                n2.set(k + 1, *name);
-            }
-            self.s.segment(&label, "N2", &n2)?;
-        }
-        if let Some(address) = &party.address {
-            for pair in address.lines.chunks(2) {
-                let mut n3 = Elements::new();
-                for (k, line) in pair.iter().enumerate() {
-                    n3.set(k + 1, line.as_str());
-                }
-                self.s.segment(&label, "N3", &n3)?;
-            }
-            if address.city.is_some()
-                || address.region.is_some()
-                || address.postal_code.is_some()
-                || address.country.is_some()
-            {
-                // From 005010 a region outside the US and Canada is a country subdivision
-                // (N407), not a state or province code (N402).
-                let subdivision = self.modern
-                    && address
-                        .country
-                        .as_deref()
-                        .is_some_and(|c| !STATE_OR_PROVINCE_COUNTRIES.contains(&c));
-                let mut n4 = Elements::new();
-                n4.opt(1, address.city.as_deref())
-                    .opt(if subdivision { 7 } else { 2 }, address.region.as_deref())
-                    .opt(3, address.postal_code.as_deref())
-                    .opt(4, address.country.as_deref());
-                self.s.segment(&label, "N4", &n4)?;
-            }
-        }
-        for contact in &party.contacts {
-            self.s.segment(&label, "PER", &contact_elements(contact))?;
         }
         Ok(())
     }
@@ -396,22 +305,23 @@ impl<W: Write> Out<'_, W> {
         for (k, ac) in line.allowances_charges.iter().enumerate() {
             let amount = resolved.get(k).copied().flatten();
             let field = format!("{label}, {}", allowance_charge_field(k, ac));
-            self.allowance_charge(&field, ac, amount)?;
+            self.s.allowance_charge(&field, ac, amount)?;
         }
         Ok(())
     }
 
     fn summary(&mut self, invoice: &Invoice, amounts: &InvoiceAmounts) -> Result<(), EmitError> {
         let mut tds = Elements::new();
-        tds.set(1, self.cents("the invoice total", amounts.total));
+        tds.set(1, self.s.cents("the invoice total", amounts.total));
         if let Some(discount) = amounts.terms_discount() {
             let discounted = amounts.total.checked_sub(discount).unwrap_or(amounts.total);
             tds.set(
                 2,
-                self.cents("the discountable amount", amounts.discount_base),
+                self.s
+                    .cents("the discountable amount", amounts.discount_base),
             )
-            .set(3, self.cents("the discounted amount due", discounted))
-            .set(4, self.cents("the terms discount", discount));
+            .set(3, self.s.cents("the discounted amount due", discounted))
+            .set(4, self.s.cents("the terms discount", discount));
         }
         self.s.segment("the totals", "TDS", &tds)?;
 
@@ -452,7 +362,8 @@ impl<W: Write> Out<'_, W> {
         }
         for (k, ac) in invoice.allowances_charges.iter().enumerate() {
             let amount = amounts.allowances_charges.get(k).copied().flatten();
-            self.allowance_charge(&allowance_charge_field(k, ac), ac, amount)?;
+            self.s
+                .allowance_charge(&allowance_charge_field(k, ac), ac, amount)?;
         }
         let packages = shipment.and_then(|s| s.packages.as_ref());
         let weight = shipment.and_then(|s| s.weight.as_ref());
@@ -507,91 +418,36 @@ impl<W: Write> Out<'_, W> {
         }
         self.s.segment(&label, "TXI", &txi)
     }
-
-    fn allowance_charge(
-        &mut self,
-        field: &str,
-        ac: &AllowanceCharge,
-        amount: Option<Decimal>,
-    ) -> Result<(), EmitError> {
-        let mut sac = Elements::new();
-        sac.opt(1, codes::ALLOWANCE_OR_CHARGE.code_of(&ac.indicator));
-        match codes::SERVICE.code(&ac.service) {
-            Some(code) => {
-                sac.set(2, code);
-            }
-            None => self.s.refuse(
-                field,
-                format!(
-                    "is for {}, which has no SAC02 code edigate knows: give its code as other",
-                    words(&ac.service)
-                ),
-            ),
-        }
-        if let Some(amount) = amount {
-            sac.set(5, self.cents(field, amount));
-        }
-        if let Some(percent) = ac.percent {
-            sac.set(6, PERCENT_OF_GROSS).set(7, decimal_text(percent));
-        }
-        sac.opt(8, ac.rate.map(decimal_text));
-        if let Some(quantity) = &ac.quantity {
-            sac.opt(9, codes::UNIT.code(&quantity.unit))
-                .set(10, decimal_text(quantity.value));
-        }
-        sac.opt(
-            12,
-            ac.handling.as_ref().and_then(|h| codes::HANDLING.code(h)),
-        )
-        .opt(13, ac.reference.as_deref())
-        .opt(15, ac.description.as_deref());
-        self.s.segment(field, "SAC", &sac)
-    }
-
-    /// An N2 amount; a refusal of `field` when it cannot be one.
-    fn cents(&mut self, field: &str, amount: Decimal) -> String {
-        implied_cents(amount).unwrap_or_else(|| {
-            self.s.refuse(
-                field,
-                format!(
-                    "{amount} cannot be written as cents (N2): fractions of a cent, or too large"
-                ),
-            );
-            String::new()
-        })
-    }
 }
 
-/// ITD for `terms`, its dates worked out from `basis_date` when it is known.
+/// ITD for `terms` as the 810 states them: the due dates worked out from `basis_date` when
+/// it is known, the terms discount as worked out, the words when none were given, and
+/// nothing of a discount for terms that offer none.
 fn terms_elements(
     terms: &Terms,
     basis_date: Option<NaiveDate>,
     discount: Option<Decimal>,
 ) -> Elements {
-    let mut itd = Elements::new();
-    itd.opt(1, codes::TERMS_KIND.code(&terms.kind))
-        .opt(2, codes::TERMS_BASIS.code(&terms.basis));
-    if terms.kind != TermsKind::DiscountNotApplicable {
-        let due = basis_date
+    let mut stated = terms.clone();
+    if terms.kind == TermsKind::DiscountNotApplicable {
+        stated.discount_percent = None;
+        stated.discount_due_date = None;
+        stated.discount_days = None;
+        stated.discount_amount = None;
+    } else {
+        stated.discount_due_date = basis_date
             .and_then(|d| terms.discount_due_date_from(d))
             .or(terms.discount_due_date);
-        itd.opt(3, terms.discount_percent.map(decimal_text))
-            .opt(4, due.map(date8))
-            .opt(5, terms.discount_days.map(|d| d.to_string()))
-            .opt(8, discount.and_then(implied_cents));
+        stated.discount_amount = discount;
     }
-    let net_due = basis_date
+    stated.net_due_date = basis_date
         .and_then(|d| terms.net_due_date_from(d))
         .or(terms.net_due_date);
-    let description = terms
+    stated.description = terms
         .description
         .clone()
         .or_else(|| Some(terms.describe()).filter(|words| !words.is_empty()));
-    itd.opt(6, net_due.map(date8))
-        .opt(7, terms.net_days.map(|d| d.to_string()))
-        .opt(12, description)
-        .opt(13, terms.day_of_month.map(|d| d.to_string()));
-    itd
+    emit::terms_elements(&stated)
 }
 
 /// The date `basis` counts from, when the invoice knows it.
@@ -601,35 +457,6 @@ fn basis_date(invoice: &Invoice, basis: &TermsBasis) -> Option<NaiveDate> {
         TermsBasis::ShipDate => invoice.ship_date,
         _ => None,
     }
-}
-
-fn contact_elements(contact: &Contact) -> Elements {
-    let mut per = Elements::new();
-    per.opt(1, codes::CONTACT_ROLE.code(&contact.role))
-        .opt(2, contact.name.as_deref());
-    let numbers = [
-        ("TE", &contact.phone),
-        ("EM", &contact.email),
-        ("FX", &contact.fax),
-    ];
-    let mut n = 3;
-    for (qualifier, number) in numbers {
-        if let Some(number) = number {
-            per.set(n, qualifier).set(n + 1, number.as_str());
-            n += 2;
-        }
-    }
-    per
-}
-
-/// "allowance/charge 2 (freight charge)".
-fn allowance_charge_field(k: usize, ac: &AllowanceCharge) -> String {
-    let kind = match ac.indicator {
-        AllowanceOrCharge::Allowance => "allowance",
-        AllowanceOrCharge::Charge => "charge",
-        AllowanceOrCharge::Informational => "for information",
-    };
-    format!("allowance/charge {} ({} {kind})", k + 1, words(&ac.service))
 }
 
 /// Whether an allowance or charge moves money on the invoice.
@@ -703,13 +530,6 @@ fn allowance_charge_amount(
         );
     }
     Ok(None)
-}
-
-/// Money as people write it: two decimals.
-fn money(amount: Decimal) -> String {
-    let mut amount = to_cents(amount);
-    amount.rescale(2);
-    amount.to_string()
 }
 
 /// The amounts, and every refusal: what cannot be worked out, and with `check_stated` the
@@ -946,8 +766,9 @@ mod tests {
     use super::*;
     use crate::document::common::test_support::{d, day};
     use crate::document::common::{
-        Address, AllowanceChargeService, Carrier, ContactRole, IdScheme, PartyId, PartyRole,
-        ProductId, ProductIdKind, Quantity, Reference, ReferenceKind, TransportMode, UnitOfMeasure,
+        Address, AllowanceChargeService, Carrier, Contact, ContactRole, IdScheme, Party, PartyId,
+        PartyRole, ProductId, ProductIdKind, Quantity, Reference, ReferenceKind, TransportMode,
+        UnitOfMeasure,
     };
     use crate::document::invoice::{InvoiceKind, InvoiceTotals, ShipmentSummary, TaxKind};
     use crate::x12::PartyId as IsaId;
