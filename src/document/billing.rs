@@ -148,7 +148,7 @@ pub fn invoice_from(
     let packages = shipment.lading_quantity();
     let weight = shipment.gross_weight();
     let summary =
-        (carrier.is_some() || packages.is_some() || weight.is_some()).then(|| ShipmentSummary {
+        (carrier.is_some() || packages.is_some() || weight.is_some()).then_some(ShipmentSummary {
             carrier,
             packages,
             weight,
