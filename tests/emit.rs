@@ -11,7 +11,7 @@ mod common;
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveTime};
-use common::{edigate, relative, skip};
+use common::{edigate, relative};
 use edigate::document::common::{
     Address, AllowanceCharge, AllowanceChargeService, AllowanceHandling, AllowanceOrCharge,
     Contact, ContactRole, IdScheme, Party, PartyId, PartyRole, ProductId, ProductIdKind, Quantity,
@@ -642,22 +642,7 @@ fn bots_accepts_the_emitted_810s() {
             files.push(out);
         }
     }
-    let args: Vec<&std::ffi::OsStr> = files.iter().map(|f| f.as_os_str()).collect();
-    let Some(output) = common::python("tests/peers/bots_check.py", &args) else {
-        return;
-    };
-    let report = common::text(&output);
-    match output.status.code() {
-        Some(0) => assert!(
-            report.contains(&format!("{} file(s), {} valid", files.len(), files.len())),
-            "{report}"
-        ),
-        Some(3) => skip(&format!("Bots is not installed: {}", report.trim())),
-        status => {
-            let shown: String = report.lines().take(40).collect::<Vec<_>>().join("\n");
-            panic!("Bots rejected emitted 810s (exit {status:?}):\n{shown}");
-        }
-    }
+    common::bots_accepts(&files, "emitted 810s");
 }
 
 /// The 810 read back (`map::ts810`): the one set of an emitted interchange, translated.

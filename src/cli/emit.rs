@@ -61,14 +61,14 @@ pub(super) struct DocumentArgs {
 /// The envelope of what is emitted, when no partner profile gives it.
 #[derive(clap::Args)]
 pub(super) struct EnvelopeArgs {
-    /// The X12 version of the group (ISA12 follows: 00401 or 00501).
+    /// The X12 version of the group (ISA12 follows: 00401 or 00501); by default the
+    /// document's source version when it is one of these, else 004010.
     #[arg(
         long = "version",
         visible_alias = "x12-version",
-        value_parser = ["004010", "005010"],
-        default_value = "004010"
+        value_parser = ["004010", "005010"]
     )]
-    x12_version: String,
+    x12_version: Option<String>,
     /// ISA05:ISA06, e.g. ZZ:ACMESUPPLY (default: the document's source.interchange_sender).
     #[arg(long, value_name = "QUALIFIER:ID")]
     sender: Option<String>,
@@ -197,7 +197,7 @@ pub(super) fn emit_document<D: Outbound>(
                 D::WHAT,
                 document.number(),
                 D::SET,
-                args.x12_version,
+                envelope.version,
                 outcome.summary
             )?;
             Ok(Status::Ok)
@@ -248,14 +248,18 @@ fn envelope(args: &EnvelopeArgs, source: &Source) -> anyhow::Result<EmitEnvelope
             .with_context(|| format!("--time {text}: expected a time as HHMM, e.g. 0930"))?,
         None => now.time(),
     };
-    let mut envelope = EmitEnvelope::new(
-        sender,
-        receiver,
-        &args.x12_version,
-        args.control,
-        date,
-        time,
-    );
+    // A source version such as 004010VICS is the standard release with an industry
+    // suffix: the release is what we write.
+    let from_source = source
+        .version
+        .as_deref()
+        .and_then(|v| ["005010", "004010"].into_iter().find(|r| v.starts_with(r)));
+    let version = args
+        .x12_version
+        .as_deref()
+        .or(from_source)
+        .unwrap_or("004010");
+    let mut envelope = EmitEnvelope::new(sender, receiver, version, args.control, date, time);
     if let Some(code) = &args.group_sender {
         envelope.group_sender = code.clone();
     }

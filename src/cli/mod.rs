@@ -4,6 +4,7 @@
 
 mod ack;
 mod ack_view;
+mod derive;
 mod emit;
 mod generate;
 mod parse;
@@ -53,6 +54,12 @@ enum Command {
     /// written. Exit 0 written, 1 the document was refused (each problem on standard error,
     /// naming its field), 2 bad arguments or unreadable input.
     Emit(emit::Args),
+    /// Derive the 810 invoice for a shipment from the received 850 (`--order`) and the
+    /// warehouse's shipment confirmation (`--shipment`, JSON): what shipped, at the order's
+    /// prices, allowances carried over, terms' due dates worked out; emitted as `emit
+    /// invoice` does (`--document` prints the invoice JSON instead). Exit 0 written, 1 the
+    /// order, the confirmation or the invoice has problems (listed), 2 unreadable input.
+    Invoice(derive::Args),
 }
 
 /// Exit statuses of every command.
@@ -88,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Ack(args) => ack::run(&args),
         Command::Translate(args) => translate::run(&args),
         Command::Emit(args) => emit::run(&args),
+        Command::Invoice(args) => derive::invoice(&args),
     };
     match result {
         Ok(status) => status.into(),

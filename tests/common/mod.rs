@@ -81,3 +81,25 @@ pub fn relative(path: &Path) -> String {
         .display()
         .to_string()
 }
+
+/// Has the Bots engine (`tests/peers/bots_check.py`, 004010 grammars) check `files`, which
+/// must all be valid: `what` names them in the failure. Skips (with the reason) when Bots
+/// is not installed, unless peers are required.
+pub fn bots_accepts(files: &[PathBuf], what: &str) {
+    let args: Vec<&std::ffi::OsStr> = files.iter().map(|f| f.as_os_str()).collect();
+    let Some(output) = python("tests/peers/bots_check.py", &args) else {
+        return;
+    };
+    let report = text(&output);
+    match output.status.code() {
+        Some(0) => assert!(
+            report.contains(&format!("{} file(s), {} valid", files.len(), files.len())),
+            "{report}"
+        ),
+        Some(3) => skip(&format!("Bots is not installed: {}", report.trim())),
+        status => {
+            let shown: String = report.lines().take(40).collect::<Vec<_>>().join("\n");
+            panic!("Bots rejected {what} (exit {status:?}):\n{shown}");
+        }
+    }
+}
