@@ -1,8 +1,8 @@
 //! `edigate emit invoice --input INVOICE.json [--version 004010|005010] [--sender Q:ID
 //! --receiver Q:ID] [--control N] [--date CCYYMMDD --time HHMM] [--test]`: a canonical
 //! document (JSON, exactly as it serializes) as an X12 interchange on standard output, checked
-//! against the built-in specs first. `emit asn`, `emit po` and `emit remittance` are named so
-//! that asking for them says they are not built yet.
+//! against the built-in specs first: `emit invoice` (810), `emit po` (850), `emit remittance`
+//! (820). `emit asn` is named so that asking for it says it is not built yet.
 //!
 //! Exit 0 written; 1 the document was refused (every problem on standard error, each naming
 //! its field); 2 bad arguments, unreadable or malformed input.
@@ -18,9 +18,13 @@ use serde::de::DeserializeOwned;
 use super::Status;
 use crate::document::common::{PartyId as DocumentPartyId, Source};
 use crate::document::invoice::Invoice;
+use crate::document::order::PurchaseOrder;
+use crate::document::remittance::Remittance;
 use crate::map::codes;
 use crate::map::emit::{EmitEnvelope, EmitError, Usage};
 use crate::map::ts810_out::emit_invoice;
+use crate::map::ts820_out::emit_remittance;
+use crate::map::ts850_out::emit_purchase_order;
 use crate::x12::PartyId;
 
 #[derive(clap::Args)]
@@ -36,10 +40,12 @@ enum Document {
     Invoice(DocumentArgs),
     /// A ship notice as an 856: not built yet (issue 4).
     Asn(NotBuilt),
-    /// A purchase order as an 850: not built yet (issue 4).
-    Po(NotBuilt),
-    /// A remittance as an 820: not built yet (issue 4).
-    Remittance(NotBuilt),
+    /// A canonical purchase order (JSON) as an 850 in a PO group: the stated line count and
+    /// hash total checked against the lines.
+    Po(DocumentArgs),
+    /// A canonical remittance (JSON) as an 820 in an RA group: the payment checked against
+    /// its items and adjustments.
+    Remittance(DocumentArgs),
 }
 
 /// Whatever is given, so that the answer is "not built yet", not an argument error.
@@ -130,18 +136,7 @@ impl Outbound for Invoice {
 
     fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError> {
         let summary = emit_invoice(self, envelope, out)?;
-        let mut notes: Vec<String> = summary
-            .not_carried
-            .iter()
-            .map(|note| format!("not carried: {note}"))
-            .collect();
-        notes.extend(
-            summary
-                .emitted
-                .warnings
-                .iter()
-                .map(|w| format!("warning: {w}")),
-        );
+        let notes = notes(&summary.not_carried, &summary.emitted.warnings);
         let mut total = summary.amounts.total;
         total.rescale(2);
         Ok(Outcome {
@@ -156,12 +151,80 @@ impl Outbound for Invoice {
     }
 }
 
+impl Outbound for PurchaseOrder {
+    const WHAT: &'static str = "purchase order";
+    const SET: &'static str = "850";
+
+    fn number(&self) -> &str {
+        &self.number
+    }
+
+    fn source(&self) -> &Source {
+        &self.source
+    }
+
+    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError> {
+        let summary = emit_purchase_order(self, envelope, out)?;
+        Ok(Outcome {
+            notes: notes(&summary.not_carried, &summary.emitted.warnings),
+            summary: format!(
+                "{} line(s), hash total {}, {} segment(s), {} bytes",
+                summary.line_count,
+                summary.hash_total.normalize(),
+                summary.emitted.segments,
+                summary.emitted.bytes
+            ),
+        })
+    }
+}
+
+impl Outbound for Remittance {
+    const WHAT: &'static str = "remittance";
+    const SET: &'static str = "820";
+
+    fn number(&self) -> &str {
+        self.payment
+            .trace_number
+            .as_deref()
+            .unwrap_or("(no trace number)")
+    }
+
+    fn source(&self) -> &Source {
+        &self.source
+    }
+
+    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError> {
+        let summary = emit_remittance(self, envelope, out)?;
+        let mut amount = self.payment.amount;
+        amount.rescale(2);
+        Ok(Outcome {
+            notes: notes(&summary.not_carried, &summary.emitted.warnings),
+            summary: format!(
+                "{} item(s), payment {amount}, {} segment(s), {} bytes",
+                self.items.len(),
+                summary.emitted.segments,
+                summary.emitted.bytes
+            ),
+        })
+    }
+}
+
+/// What an outbound mapping did not carry, then the validator's warnings, as notes.
+fn notes(not_carried: &[String], warnings: &[String]) -> Vec<String> {
+    let mut notes: Vec<String> = not_carried
+        .iter()
+        .map(|note| format!("not carried: {note}"))
+        .collect();
+    notes.extend(warnings.iter().map(|w| format!("warning: {w}")));
+    notes
+}
+
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     match &args.document {
         Document::Invoice(args) => emit_file::<Invoice>(args),
         Document::Asn(_) => not_built("asn", "856 ship notice"),
-        Document::Po(_) => not_built("po", "850 purchase order"),
-        Document::Remittance(_) => not_built("remittance", "820 remittance advice"),
+        Document::Po(args) => emit_file::<PurchaseOrder>(args),
+        Document::Remittance(args) => emit_file::<Remittance>(args),
     }
 }
 

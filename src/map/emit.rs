@@ -16,9 +16,12 @@ use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::codes::{self, Open};
+use super::translate;
 use crate::document::common::{
-    AllowanceCharge, AllowanceOrCharge, Contact, Party, UnmappedElement, UnmappedSegment,
+    AllowanceCharge, AllowanceOrCharge, Contact, Party, ProductId, Quantity, Reference,
+    UnmappedElement, UnmappedSegment,
 };
+use crate::document::order::PriceBasis;
 use crate::document::terms::Terms;
 use crate::validate::{self, Severity};
 use crate::x12::writer::{GroupEnvelope, InterchangeEnvelope};
@@ -234,49 +237,66 @@ impl<'w, W: Write> SetWriter<'w, W> {
         self.unmapped.sort_by_key(|s| std::cmp::Reverse(s.position));
     }
 
-    /// Writes the kept segments whose position has come.
-    fn write_unmapped_due(&mut self, all: bool) -> Result<(), EmitError> {
-        while let Some(next) = self.unmapped.last() {
-            if !all && next.position as usize > self.labels.len() + 1 {
-                break;
+    /// Writes the kept segments whose position has come, before a segment `next` of the
+    /// mapping (`None`: before SE, all that are left). A kept segment at exactly `next`'s
+    /// position, with its id and agreeing with it wherever both have a value, is the segment
+    /// `next` was mapped from, kept because the mapping read it only in part: it is handed
+    /// back to be written once, merged with `next`, rather than twice.
+    fn write_unmapped_due(
+        &mut self,
+        next: Option<(&str, &Elements)>,
+    ) -> Result<Option<UnmappedSegment>, EmitError> {
+        while let Some(kept) = self.unmapped.last() {
+            let position = self.labels.len() + 1;
+            if let Some((id, elements)) = next {
+                if kept.position as usize > position {
+                    break;
+                }
+                if kept.position as usize == position && kept.id == id && agrees(kept, elements) {
+                    return Ok(self.unmapped.pop());
+                }
             }
             let segment = self.unmapped.pop().expect("just looked at");
             let label = format!(
                 "the {} segment kept unmapped from position {}",
                 segment.id, segment.position
             );
-            let parts: Vec<Vec<Vec<&str>>> = segment
-                .elements
-                .iter()
-                .map(|e| match e {
-                    UnmappedElement::Simple(v) => vec![vec![v.as_str()]],
-                    UnmappedElement::Composite(cs) => {
-                        vec![cs.iter().map(String::as_str).collect()]
-                    }
-                    UnmappedElement::Repeated(rs) => rs
-                        .iter()
-                        .map(|r| r.iter().map(String::as_str).collect())
-                        .collect(),
-                })
-                .collect();
+            let parts = kept_parts(&segment.elements);
             match self.w.segment_parts(&segment.id, &parts) {
                 Ok(()) => self.labels.push(label),
-                Err(
-                    e @ (WriteError::DelimiterInData { .. }
-                    | WriteError::ControlCharacter { .. }
-                    | WriteError::Delimiters(_)
-                    | WriteError::BadSegmentId(_)
-                    | WriteError::EnvelopeSegment(_)),
-                ) => self.refuse(label, e.to_string()),
+                Err(e) if data_error(&e) => self.refuse(label, e.to_string()),
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Writes segment `id` carrying `label`.
     pub fn segment(&mut self, label: &str, id: &str, elements: &Elements) -> Result<(), EmitError> {
-        self.write_unmapped_due(false)?;
+        if let Some(kept) = self.write_unmapped_due(Some((id, elements)))? {
+            // What the mapping left unread comes back from the kept copy, as it was sent;
+            // the document's values fill the places the copy leaves empty.
+            let mut parts = kept_parts(&kept.elements);
+            for (i, value) in elements.0.iter().enumerate() {
+                if parts.len() <= i {
+                    parts.resize(i + 1, vec![vec![""]]);
+                }
+                if parts[i].iter().flatten().all(|c| c.is_empty()) {
+                    parts[i] = vec![vec![value.as_str()]];
+                }
+            }
+            match self.w.segment_parts(id, &parts) {
+                Ok(()) => {
+                    self.labels.push(label.to_owned());
+                    return Ok(());
+                }
+                Err(e) if data_error(&e) => self.refuse(
+                    format!("{label} (as sent, at position {})", kept.position),
+                    e.to_string(),
+                ),
+                Err(e) => return Err(e.into()),
+            }
+        }
         let values: Vec<&str> = elements.0.iter().map(String::as_str).collect();
         match self.w.segment(id, &values) {
             Ok(()) => {
@@ -414,6 +434,54 @@ impl<'w, W: Write> SetWriter<'w, W> {
         Ok(())
     }
 
+    /// A line's baseline item data (IT1, PO1): line id, quantity and unit, unit price and its
+    /// basis, and up to ten product id pairs (06/07 to 24/25); more is a refusal of `label`.
+    pub fn baseline_item(
+        &mut self,
+        label: &str,
+        id: &str,
+        item: &BaselineItem<'_>,
+    ) -> Result<(), EmitError> {
+        if item.product_ids.len() > PRODUCT_IDS_PER_LINE {
+            self.refuse(
+                label,
+                format!(
+                    "has {} product ids, but a {id} carries {PRODUCT_IDS_PER_LINE} ({id}06 to \
+                     {id}25)",
+                    item.product_ids.len()
+                ),
+            );
+        }
+        let mut e = Elements::new();
+        e.opt(1, item.line_id)
+            .set(2, decimal_text(item.quantity.value))
+            .opt(3, codes::UNIT.code(&item.quantity.unit))
+            .opt(4, item.unit_price.map(decimal_text))
+            .opt(5, item.price_basis.and_then(|b| codes::PRICE_BASIS.code(b)));
+        for (k, product) in item
+            .product_ids
+            .iter()
+            .take(PRODUCT_IDS_PER_LINE)
+            .enumerate()
+        {
+            e.opt(6 + 2 * k, codes::PRODUCT_ID_KIND.code(&product.kind))
+                .set(7 + 2 * k, product.value.as_str());
+        }
+        self.segment(label, id, &e)?;
+
+        // Free-form (PID01 F), one PID per line of the description: how the inbound
+        // mappings read several PIDs back into one description.
+        for text in item.description.iter().flat_map(|d| d.split('\n')) {
+            if text.is_empty() {
+                continue;
+            }
+            let mut pid = Elements::new();
+            pid.set(1, "F").set(5, text);
+            self.segment(&format!("{label}'s description"), "PID", &pid)?;
+        }
+        Ok(())
+    }
+
     /// A SAC for `ac`, carrying `field`, with `amount` in SAC05 (N2): the stated amount, or
     /// the one worked out for it. A percent is of the gross amount (SAC06 3), which is what
     /// the model's percent means.
@@ -470,7 +538,7 @@ impl<'w, W: Write> SetWriter<'w, W> {
     /// Closes the set (SE): what each segment carries, and the refusals found while
     /// writing. With refusals the set is well formed but must not be sent.
     pub fn end(mut self) -> Result<(Vec<String>, Vec<Refusal>), EmitError> {
-        self.write_unmapped_due(true)?;
+        self.write_unmapped_due(None)?;
         let SetWriter {
             w,
             mut labels,
@@ -481,6 +549,55 @@ impl<'w, W: Write> SetWriter<'w, W> {
         labels.push("the transaction set trailer".to_owned());
         Ok((labels, problems))
     }
+}
+
+/// Errors of the data itself (a delimiter or control character in a value, a repetition
+/// the interchange has no separator for, a segment id that cannot be one): a refusal of the
+/// part that holds it, not a failure of the writing.
+fn data_error(e: &WriteError) -> bool {
+    matches!(
+        e,
+        WriteError::DelimiterInData { .. }
+            | WriteError::ControlCharacter { .. }
+            | WriteError::Delimiters(_)
+            | WriteError::BadSegmentId(_)
+            | WriteError::EnvelopeSegment(_)
+    )
+}
+
+/// A kept segment's elements as the writer takes them: repetitions of components.
+fn kept_parts(elements: &[UnmappedElement]) -> Vec<Vec<Vec<&str>>> {
+    elements
+        .iter()
+        .map(|e| match e {
+            UnmappedElement::Simple(v) => vec![vec![v.as_str()]],
+            UnmappedElement::Composite(cs) => vec![cs.iter().map(String::as_str).collect()],
+            UnmappedElement::Repeated(rs) => rs
+                .iter()
+                .map(|r| r.iter().map(String::as_str).collect())
+                .collect(),
+        })
+        .collect()
+}
+
+/// Whether a kept segment and the elements written for the document say the same wherever
+/// both have a value: the same text, or the same number written another way (`3.610` and
+/// `3.61`), which is all X12 lets vary in a value the mapping read.
+fn agrees(kept: &UnmappedSegment, elements: &Elements) -> bool {
+    elements.0.iter().enumerate().all(|(i, value)| {
+        let Some(sent) = kept.elements.get(i) else {
+            return true;
+        };
+        match sent {
+            _ if value.is_empty() => true,
+            UnmappedElement::Simple(sent) if sent.is_empty() || sent == value => true,
+            UnmappedElement::Simple(sent) => {
+                let number = |v: &str| translate::decimal(v.as_bytes(), translate::Numeric::R);
+                number(sent).is_some() && number(sent) == number(value)
+            }
+            _ => false,
+        }
+    })
 }
 
 /// What [`emit`] wrote.
@@ -676,6 +793,19 @@ pub fn decimal_text(value: Decimal) -> String {
     }
 }
 
+/// IT106 to IT125, PO106 to PO125: ten qualifier/id pairs.
+const PRODUCT_IDS_PER_LINE: usize = 10;
+
+/// What [`SetWriter::baseline_item`] writes of a line: its IT1 or PO1 and its description.
+pub(crate) struct BaselineItem<'a> {
+    pub line_id: Option<&'a str>,
+    pub quantity: &'a Quantity,
+    pub unit_price: Option<Decimal>,
+    pub price_basis: Option<&'a PriceBasis>,
+    pub product_ids: &'a [ProductId],
+    pub description: Option<&'a str>,
+}
+
 /// SAC06 (378) for a percent of the gross amount: what the model's percent of an allowance
 /// or charge is taken to be of, in and out.
 pub(crate) const PERCENT_OF_GROSS: &str = "3";
@@ -702,6 +832,16 @@ pub(crate) fn contact_elements(contact: &Contact) -> Elements {
         }
     }
     per
+}
+
+/// REF (or N9, its extended form): qualifier, number, description; a reference stated only
+/// by its description (REF03) has no number.
+pub(crate) fn reference_elements(reference: &Reference) -> Elements {
+    let mut e = Elements::new();
+    e.opt(1, codes::REFERENCE_KIND.code(&reference.kind))
+        .opt(2, Some(reference.value.as_str()).filter(|v| !v.is_empty()))
+        .opt(3, reference.description.as_deref());
+    e
 }
 
 /// "allowance/charge 2 (freight charge)".

@@ -2,9 +2,10 @@
 //! TA1s from validation reports, `ack_read` reads the ones partners send us), the
 //! translation of transaction sets into canonical documents (`translate` holds what every
 //! mapping shares, `codes` the X12 code ⇄ business word tables, `ts850` the purchase order,
-//! `ts820` the remittance, `ts810` the invoice; 856 is not read yet), and of canonical documents into
+//! `ts820` the remittance, `ts810` the invoice, `ts856` the ship notice), and of canonical documents into
 //! transaction sets (`emit` holds what every outbound mapping shares, `ts810_out` the
-//! invoice; 856, 850 and 820 are not written yet).
+//! invoice, `ts850_out` the purchase order, `ts820_out` the remittance, `ts856_out` the ship
+//! notice).
 
 pub mod ack;
 pub mod ack_read;
@@ -14,4 +15,8 @@ pub mod translate;
 pub mod ts810;
 pub mod ts810_out;
 pub mod ts820;
+pub mod ts820_out;
 pub mod ts850;
+pub mod ts850_out;
+pub mod ts856;
+pub mod ts856_out;

@@ -23,7 +23,7 @@ use super::translate::{
     self, Fields, Numeric, Translated, party, party_detail, push, push_index, reference,
 };
 use super::ts850::{FREE_FORM, PRODUCT_DESCRIPTION, allowance_charge, product_id, quantity, terms};
-use crate::document::common::{AllowanceCharge, Carrier, Source};
+use crate::document::common::{Carrier, Source};
 use crate::document::invoice::{Invoice, InvoiceKind, InvoiceLine, ShipmentSummary, Tax};
 use crate::spec::TransactionSetSpec;
 use crate::x12::{Segment, TransactionSetRef};
@@ -84,8 +84,6 @@ struct Mapper {
 const SHIPPED: &str = "011";
 /// TXI04 (955) "VD", vendor defined: the jurisdiction as the vendor names it.
 const JURISDICTION_AS_NAMED_BY_VENDOR: &str = "VD";
-/// SAC06 (378) for a percent of the gross amount.
-const PERCENT_OF_GROSS: &str = "3";
 
 impl Mapper {
     /// Maps one segment found at `path`; false when it has no place in the document.
@@ -129,7 +127,7 @@ impl Mapper {
                 };
                 match (rest, id) {
                     (["PID"], "PID") => description(line, f),
-                    (["SAC"], "SAC") => push(&mut line.allowances_charges, sac(f)),
+                    (["SAC"], "SAC") => push(&mut line.allowances_charges, allowance_charge(f)),
                     _ => false,
                 }
             }
@@ -155,7 +153,7 @@ impl Mapper {
                 shipment(invoice).carrier = Some(carrier);
                 true
             }
-            (["SAC"], "SAC") => push(&mut invoice.allowances_charges, sac(f)),
+            (["SAC"], "SAC") => push(&mut invoice.allowances_charges, allowance_charge(f)),
             (["ISS"], "ISS") => {
                 let s = invoice
                     .shipment
@@ -285,16 +283,6 @@ fn description(line: &mut InvoiceLine, f: &mut Fields<'_>) -> bool {
         None => text,
     });
     true
-}
-
-/// SAC as the 850 reads it; SAC06 is taken when it says the percent is of the gross amount,
-/// which is what the model's percent means.
-fn sac(f: &mut Fields<'_>) -> Option<AllowanceCharge> {
-    let ac = allowance_charge(f)?;
-    if ac.percent.is_some() {
-        f.take_if(6, &[PERCENT_OF_GROSS]);
-    }
-    Some(ac)
 }
 
 /// TXI: a tax. TXI03 is a fraction (`.07`), the model's percent is 7.

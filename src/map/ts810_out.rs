@@ -52,8 +52,8 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::emit::{
-    self, Elements, EmitEnvelope, EmitError, Emitted, Refusal, SetWriter, allowance_charge_field,
-    date8, decimal_text, money, to_cents, whole_cents, words,
+    self, BaselineItem, Elements, EmitEnvelope, EmitError, Emitted, Refusal, SetWriter,
+    allowance_charge_field, date8, decimal_text, money, to_cents, whole_cents, words,
 };
 use crate::document::common::{AllowanceCharge, AllowanceHandling, AllowanceOrCharge};
 use crate::document::invoice::{Invoice, InvoiceLine, Tax};
@@ -71,9 +71,6 @@ const OFF_THE_INVOICE: &[AllowanceHandling] = &[
 
 /// TXI04 (955) "VD", vendor defined: the jurisdiction as we name it.
 const JURISDICTION_AS_NAMED_BY_VENDOR: &str = "VD";
-
-/// IT106 to IT125: ten qualifier/id pairs.
-const PRODUCT_IDS_PER_LINE: usize = 10;
 
 /// An invoice's money as its 810 states it, worked out from its lines, allowances, charges
 /// and taxes.
@@ -259,49 +256,15 @@ impl<W: Write> Out<'_, W> {
         resolved: &[Option<Decimal>],
     ) -> Result<(), EmitError> {
         let label = format!("invoice line {}", i + 1);
-        if line.product_ids.len() > PRODUCT_IDS_PER_LINE {
-            self.s.refuse(
-                &label,
-                format!(
-                    "has {} product ids, but an IT1 carries {PRODUCT_IDS_PER_LINE} \
-                     (IT106 to IT125)",
-                    line.product_ids.len()
-                ),
-            );
-        }
-        let mut it1 = Elements::new();
-        it1.opt(1, line.line_id.as_deref())
-            .set(2, decimal_text(line.quantity.value))
-            .opt(3, codes::UNIT.code(&line.quantity.unit))
-            .set(4, decimal_text(line.unit_price))
-            .opt(
-                5,
-                line.price_basis
-                    .as_ref()
-                    .and_then(|b| codes::PRICE_BASIS.code(b)),
-            );
-        for (k, id) in line
-            .product_ids
-            .iter()
-            .take(PRODUCT_IDS_PER_LINE)
-            .enumerate()
-        {
-            it1.opt(6 + 2 * k, codes::PRODUCT_ID_KIND.code(&id.kind))
-                .set(7 + 2 * k, id.value.as_str());
-        }
-        self.s.segment(&label, "IT1", &it1)?;
-
-        // Free-form (PID01 F), one PID per line of the description: how the 850 mapping
-        // reads several PIDs back into one description.
-        for text in line.description.iter().flat_map(|d| d.split('\n')) {
-            if text.is_empty() {
-                continue;
-            }
-            let mut pid = Elements::new();
-            pid.set(1, "F").set(5, text);
-            self.s
-                .segment(&format!("{label}'s description"), "PID", &pid)?;
-        }
+        let item = BaselineItem {
+            line_id: line.line_id.as_deref(),
+            quantity: &line.quantity,
+            unit_price: Some(line.unit_price),
+            price_basis: line.price_basis.as_ref(),
+            product_ids: &line.product_ids,
+            description: line.description.as_deref(),
+        };
+        self.s.baseline_item(&label, "IT1", &item)?;
         for (k, ac) in line.allowances_charges.iter().enumerate() {
             let amount = resolved.get(k).copied().flatten();
             let field = format!("{label}, {}", allowance_charge_field(k, ac));

@@ -19,6 +19,7 @@
 use rust_decimal::Decimal;
 
 use super::codes;
+use super::emit::PERCENT_OF_GROSS;
 use super::translate::{
     self, Fields, Numeric, Translated, contact, party, party_detail, push, push_index, reference,
 };
@@ -270,8 +271,8 @@ fn carrier(f: &mut Fields<'_>) -> Option<Carrier> {
     (carrier != Carrier::default()).then_some(carrier)
 }
 
-/// SAC: an allowance or charge. SAC05 is N2 (implied cents), SAC07 a percent, SAC08 a rate
-/// per SAC09/SAC10 quantity.
+/// SAC: an allowance or charge. SAC05 is N2 (implied cents), SAC07 a percent (of the gross
+/// amount, SAC06 3), SAC08 a rate per SAC09/SAC10 quantity.
 pub(super) fn allowance_charge(f: &mut Fields<'_>) -> Option<AllowanceCharge> {
     let code = translate::text(f.peek(1));
     let Some(indicator) = codes::ALLOWANCE_OR_CHARGE.find(&code) else {
@@ -295,7 +296,7 @@ pub(super) fn allowance_charge(f: &mut Fields<'_>) -> Option<AllowanceCharge> {
         return None;
     }
     f.take(1);
-    Some(AllowanceCharge {
+    let ac = AllowanceCharge {
         indicator: indicator.clone(),
         service: f.word(2, &codes::SERVICE)?,
         amount: f.decimal(5, Numeric::N(2)),
@@ -305,7 +306,13 @@ pub(super) fn allowance_charge(f: &mut Fields<'_>) -> Option<AllowanceCharge> {
         handling: f.word(12, &codes::HANDLING),
         reference: f.text(13),
         description: f.text(15),
-    })
+    };
+    // A percent of the gross amount is what the model's percent means; of anything else
+    // (SAC06 1, 2, 4...), SAC06 has no place and the segment is also kept whole.
+    if ac.percent.is_some() {
+        f.take_if(6, &[PERCENT_OF_GROSS]);
+    }
+    Some(ac)
 }
 
 /// A quantity from a value element and a unit element; both must be there.
@@ -597,7 +604,11 @@ mod tests {
             Some(Quantity::new(d("10"), UnitOfMeasure::Case))
         );
         assert_eq!(sac.reference.as_deref(), Some("PROMO-77"));
-        // SAC06 (what the percent is of) has no place: the segment is also kept whole.
+        // SAC06 3: the percent is of the gross amount, as the model's is.
+        assert_eq!(t.document.source.unmapped, []);
+        // Of anything else, SAC06 has no place: the segment is also kept whole.
+        let t = translate(&format!("{BEG}\nSAC*A*F800****1*3.5\nPO1*1*1*EA*1"));
+        assert_eq!(t.document.allowances_charges[0].percent, Some(d("3.5")));
         assert_eq!(t.document.source.unmapped.len(), 1);
         assert_eq!(t.document.source.unmapped[0].id, "SAC");
     }
