@@ -48,6 +48,12 @@ pub struct UnmappedSegment {
     /// Position within the document, counting its header segment as 1: the same count an
     /// acknowledgement uses, so a segment can be pointed at in a finding.
     pub position: u32,
+    /// The loops it sat in, outermost first, each with its iteration within the enclosing
+    /// one: `IT1[2]/N1[1]` is the first N1 loop of the second IT1 loop. `None` in the
+    /// heading or summary, or where the set's structure has no place for it. Written back,
+    /// the segment goes into the same loop iteration.
+    #[serde(rename = "loop", skip_serializing_if = "Option::is_none", default)]
+    pub loop_path: Option<String>,
     /// The elements after the tag, in order; an empty element in the middle is kept as an
     /// empty string so positions stay right, and trailing empty elements are dropped.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -530,6 +536,7 @@ mod tests {
             unmapped: vec![UnmappedSegment {
                 id: "XYZ".into(),
                 position: 7,
+                loop_path: Some("PO1[2]/N1[1]".into()),
                 elements: vec![
                     UnmappedElement::Simple("A".into()),
                     UnmappedElement::Simple(String::new()),

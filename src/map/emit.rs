@@ -16,7 +16,7 @@ use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::codes::{self, Open};
-use super::translate;
+use super::translate::{self, PlaceKey, Placement};
 use crate::document::common::{
     AllowanceCharge, AllowanceOrCharge, Contact, Party, ProductId, Quantity, Reference,
     UnmappedElement, UnmappedSegment,
@@ -208,8 +208,13 @@ pub(crate) struct SetWriter<'w, W> {
     w: &'w mut InterchangeWriter<W>,
     labels: Vec<String>,
     problems: Vec<Refusal>,
-    /// Segments a translation kept unmapped, still to be written back, latest first.
-    unmapped: Vec<UnmappedSegment>,
+    /// Where each written segment sits in the set's structure (none without one).
+    placement: Option<Placement<'static>>,
+    /// The place of the segment last written.
+    place: PlaceKey,
+    /// Segments a translation kept unmapped, still to be written back, with their places;
+    /// latest first.
+    unmapped: Vec<(PlaceKey, UnmappedSegment)>,
 }
 
 impl<'w, W: Write> SetWriter<'w, W> {
@@ -219,61 +224,119 @@ impl<'w, W: Write> SetWriter<'w, W> {
         control_number: u64,
     ) -> Result<Self, EmitError> {
         w.begin_transaction(id, control_number)?;
+        let mut placement = translate::structure(id, w.group_version()).map(Placement::new);
+        if let Some(p) = placement.as_mut() {
+            p.place(b"ST");
+        }
         Ok(SetWriter {
             w,
             labels: vec!["the transaction set header".to_owned()],
             problems: Vec::new(),
+            place: placement.as_ref().map(Placement::key).unwrap_or_default(),
+            placement,
             unmapped: Vec::new(),
         })
     }
 
     /// Writes `segments` (what a translation of this document from X12 did not map) back
-    /// at their original positions: each goes in just before the segment that would
-    /// otherwise take its position, the rest before SE. A document that came from X12 and
-    /// is written out unchanged so gets every segment back in its place; the validator
-    /// still checks the result, so one that no longer fits is refused, never sent.
+    /// where they came from: each goes into the loop iteration it was read in
+    /// (`UnmappedSegment::loop_path`), after the written segments the standard puts before
+    /// it; one with no place in the structure follows the kept segment before it. A document
+    /// that came from X12 and is written out unchanged so gets every segment back; the
+    /// validator still checks the result, so one that no longer fits is refused, never sent.
     pub fn keep_unmapped(&mut self, segments: &[UnmappedSegment]) {
-        self.unmapped = segments.to_vec();
-        self.unmapped.sort_by_key(|s| std::cmp::Reverse(s.position));
+        let structure = self.placement.as_ref().map(Placement::structure);
+        let mut previous = PlaceKey::default();
+        let mut kept: Vec<(PlaceKey, UnmappedSegment)> = segments
+            .iter()
+            .map(|segment| {
+                let key = structure
+                    .and_then(|s| Placement::key_of(s, segment.loop_path.as_deref(), &segment.id))
+                    .unwrap_or_else(|| previous.clone());
+                previous.clone_from(&key);
+                (key, segment.clone())
+            })
+            .collect();
+        // Stable: segments at the same place keep the order they came in.
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        kept.reverse();
+        self.unmapped = kept;
     }
 
-    /// Writes the kept segments whose position has come, before a segment `next` of the
-    /// mapping (`None`: before SE, all that are left). A kept segment at exactly `next`'s
-    /// position, with its id and agreeing with it wherever both have a value, is the segment
-    /// `next` was mapped from, kept because the mapping read it only in part: it is handed
-    /// back to be written once, merged with `next`, rather than twice.
-    fn write_unmapped_due(
-        &mut self,
-        next: Option<(&str, &Elements)>,
-    ) -> Result<Option<UnmappedSegment>, EmitError> {
-        while let Some(kept) = self.unmapped.last() {
-            let position = self.labels.len() + 1;
-            if let Some((id, elements)) = next {
-                if kept.position as usize > position {
-                    break;
-                }
-                if kept.position as usize == position && kept.id == id && agrees(kept, elements) {
-                    return Ok(self.unmapped.pop());
-                }
+    /// Writes the kept segments whose place comes before `next` (all that are left when
+    /// `None`).
+    fn write_unmapped_before(&mut self, next: Option<&PlaceKey>) -> Result<(), EmitError> {
+        while let Some((key, _)) = self.unmapped.last() {
+            if next.is_some_and(|next| key >= next) {
+                break;
             }
-            let segment = self.unmapped.pop().expect("just looked at");
+            let (_, segment) = self.unmapped.pop().expect("just looked at");
             let label = format!(
                 "the {} segment kept unmapped from position {}",
                 segment.id, segment.position
             );
             let parts = kept_parts(&segment.elements);
             match self.w.segment_parts(&segment.id, &parts) {
-                Ok(()) => self.labels.push(label),
+                Ok(()) => {
+                    self.labels.push(label);
+                    self.advance(segment.id.as_bytes());
+                }
                 Err(e) if data_error(&e) => self.refuse(label, e.to_string()),
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(None)
+        Ok(())
+    }
+
+    /// The kept segment at place `next` with id `id` that agrees with `elements` wherever
+    /// both have a value: the segment `elements` were mapped from, kept because the mapping
+    /// read it only in part. Taken out, to be written once, merged, rather than twice.
+    fn take_partly_mapped(
+        &mut self,
+        next: &PlaceKey,
+        id: &str,
+        elements: &Elements,
+    ) -> Option<UnmappedSegment> {
+        let at_next = self
+            .unmapped
+            .iter()
+            .rev()
+            .take_while(|(key, _)| key == next)
+            .position(|(_, kept)| kept.id == id && agrees(kept, elements))?;
+        let index = self.unmapped.len() - 1 - at_next;
+        Some(self.unmapped.remove(index).1)
+    }
+
+    /// Follows a written segment in the structure; the place stays where it was for one
+    /// the structure has no place for (the validator will say so).
+    fn advance(&mut self, id: &[u8]) {
+        if let Some(p) = self.placement.as_mut()
+            && p.place(id).is_some()
+        {
+            self.place = p.key();
+        }
     }
 
     /// Writes segment `id` carrying `label`.
     pub fn segment(&mut self, label: &str, id: &str, elements: &Elements) -> Result<(), EmitError> {
-        if let Some(kept) = self.write_unmapped_due(Some((id, elements)))? {
+        let mut partly_mapped = None;
+        if !self.unmapped.is_empty() {
+            // Where this segment will go, without moving there yet: kept segments that
+            // come first are written first, and move the place themselves.
+            let next = self
+                .placement
+                .as_ref()
+                .and_then(|p| {
+                    let mut ahead = p.clone();
+                    let placed = ahead.place(id.as_bytes()).is_some();
+                    placed.then(|| ahead.key())
+                })
+                .unwrap_or_else(|| self.place.clone());
+            self.write_unmapped_before(Some(&next))?;
+            partly_mapped = self.take_partly_mapped(&next, id, elements);
+        }
+        self.advance(id.as_bytes());
+        if let Some(kept) = partly_mapped {
             // What the mapping left unread comes back from the kept copy, as it was sent;
             // the document's values fill the places the copy leaves empty.
             let mut parts = kept_parts(&kept.elements);
@@ -538,7 +601,7 @@ impl<'w, W: Write> SetWriter<'w, W> {
     /// Closes the set (SE): what each segment carries, and the refusals found while
     /// writing. With refusals the set is well formed but must not be sent.
     pub fn end(mut self) -> Result<(Vec<String>, Vec<Refusal>), EmitError> {
-        self.write_unmapped_due(None)?;
+        self.write_unmapped_before(None)?;
         let SetWriter {
             w,
             mut labels,

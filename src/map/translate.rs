@@ -106,6 +106,7 @@ pub fn unmapped(segment: &Segment<'_>) -> UnmappedSegment {
     UnmappedSegment {
         id: text(segment.id),
         position: segment.position,
+        loop_path: None,
         elements,
     }
 }
@@ -426,6 +427,7 @@ pub fn walk(
     }
     for segment in segments {
         let path = placement.as_mut().and_then(|p| p.place(segment.id));
+        let placed = path.is_some();
         if matches!(segment.id, b"ST" | b"SE") {
             continue;
         }
@@ -433,7 +435,11 @@ pub fn walk(
         let mapped = path.is_some_and(|path| map(path, &mut fields));
         walked.findings.append(&mut fields.findings);
         if !mapped || !fields.fully_taken() {
-            walked.unmapped.push(unmapped(segment));
+            let mut kept = unmapped(segment);
+            if placed {
+                kept.loop_path = placement.as_ref().and_then(Placement::loop_path);
+            }
+            walked.unmapped.push(kept);
         }
     }
     walked
@@ -609,16 +615,48 @@ pub fn structure(id: &str, gs08: &str) -> Option<&'static TransactionSetSpec> {
 /// standard's rule, as the validator walks it: a segment is looked for from the current place
 /// onwards in the innermost loop, then in each enclosing loop, where finding a loop's first
 /// segment starts the loop again.
+///
+/// It also counts each loop's iterations within the enclosing one, so that a segment's place
+/// can be told exactly ([`Placement::loop_path`], "the first N1 loop of the second PO1
+/// loop") and two places compared in the order the standard gives them ([`PlaceKey`]).
+#[derive(Clone)]
 pub struct Placement<'s> {
-    /// Each open loop and the index of its child most recently matched.
-    frames: Vec<(&'s LoopSpec, Option<usize>)>,
+    set: &'s TransactionSetSpec,
+    frames: Vec<Frame<'s>>,
     path: Vec<&'s str>,
 }
+
+/// One open loop: its spec, the index of its child most recently matched, its iteration
+/// within the enclosing loop, and how often each of its child loops has started in it.
+#[derive(Clone)]
+struct Frame<'s> {
+    spec: &'s LoopSpec,
+    current: Option<usize>,
+    iteration: u32,
+    started: Vec<(usize, u32)>,
+}
+
+impl<'s> Frame<'s> {
+    fn new(spec: &'s LoopSpec, current: Option<usize>, iteration: u32) -> Self {
+        Frame {
+            spec,
+            current,
+            iteration,
+            started: Vec::new(),
+        }
+    }
+}
+
+/// A place in a transaction set, ordered as the standard orders segments: per loop level
+/// the child's index in the loop's spec and the iteration of the loop it starts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct PlaceKey(Vec<(usize, u32)>);
 
 impl<'s> Placement<'s> {
     pub fn new(set: &'s TransactionSetSpec) -> Self {
         Placement {
-            frames: vec![(&set.body, None)],
+            set,
+            frames: vec![Frame::new(&set.body, None, 1)],
             path: Vec::new(),
         }
     }
@@ -630,14 +668,84 @@ impl<'s> Placement<'s> {
         let (depth, index) = self.find(key)?;
         self.frames.truncate(depth + 1);
         self.path.truncate(depth);
-        let (spec, current) = self.frames.get_mut(depth)?;
-        *current = Some(index);
-        if let Some(Node::Loop(inner)) = spec.children.get(index) {
+        let frame = self.frames.get_mut(depth)?;
+        frame.current = Some(index);
+        if let Some(Node::Loop(inner)) = frame.spec.children.get(index) {
             let inner: &'s LoopSpec = inner;
-            self.frames.push((inner, Some(0)));
+            let iteration = match frame.started.iter_mut().find(|(i, _)| *i == index) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    frame.started.push((index, 1));
+                    1
+                }
+            };
+            self.frames.push(Frame::new(inner, Some(0), iteration));
             self.path.push(inner.id.as_str());
         }
         Some(&self.path)
+    }
+
+    /// The structure being followed.
+    pub fn structure(&self) -> &'s TransactionSetSpec {
+        self.set
+    }
+
+    /// The loops of the segment last placed with their iterations, `IT1[2]/N1[1]`; `None`
+    /// for a segment outside every loop.
+    pub fn loop_path(&self) -> Option<String> {
+        if self.path.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .path
+            .iter()
+            .zip(self.frames.iter().skip(1))
+            .map(|(id, frame)| format!("{id}[{}]", frame.iteration))
+            .collect();
+        Some(parts.join("/"))
+    }
+
+    /// The place of the segment last placed.
+    pub fn key(&self) -> PlaceKey {
+        PlaceKey(
+            self.frames
+                .iter()
+                .enumerate()
+                .map(|(depth, frame)| {
+                    let iteration = self.frames.get(depth + 1).map_or(0, |f| f.iteration);
+                    (frame.current.unwrap_or(0), iteration)
+                })
+                .collect(),
+        )
+    }
+
+    /// The place a segment `id` recorded at `loop_path` (as [`Placement::loop_path`] wrote
+    /// it; `None` for outside every loop) has in `set`; `None` when the path or the segment
+    /// is not in the structure.
+    pub fn key_of(set: &TransactionSetSpec, loop_path: Option<&str>, id: &str) -> Option<PlaceKey> {
+        let mut key = Vec::new();
+        let mut spec = &set.body;
+        for part in loop_path.into_iter().flat_map(|p| p.split('/')) {
+            let (loop_id, rest) = part.split_once('[')?;
+            let iteration: u32 = rest.strip_suffix(']')?.parse().ok()?;
+            let (index, inner) =
+                spec.children
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, node)| match node {
+                        Node::Loop(inner) if inner.id == loop_id => Some((i, inner)),
+                        _ => None,
+                    })?;
+            key.push((index, iteration));
+            spec = inner;
+        }
+        let wanted = SegKey::of(id.as_bytes());
+        let index = spec.triggers.iter().position(|t| *t == wanted)?;
+        key.push((index, 0));
+        Some(PlaceKey(key))
     }
 
     fn find(&self, key: SegKey) -> Option<(usize, usize)> {
@@ -645,17 +753,77 @@ impl<'s> Placement<'s> {
             .iter()
             .enumerate()
             .rev()
-            .find_map(|(depth, (spec, current))| {
+            .find_map(|(depth, frame)| {
                 // Inside a loop its first segment is never found again: that starts a new
                 // iteration, which the enclosing frame finds.
-                let from = current.unwrap_or(0).max(usize::from(depth > 0));
-                spec.triggers
+                let from = frame.current.unwrap_or(0).max(usize::from(depth > 0));
+                frame
+                    .spec
+                    .triggers
                     .iter()
                     .enumerate()
                     .skip(from)
                     .find(|(_, t)| **t == key)
                     .map(|(i, _)| (depth, i))
             })
+    }
+}
+
+/// What the mappings' unit tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::x12::{TransactionSetRef, TransactionSummary};
+
+    /// Runs `map` on a transaction set `id` of group `functional_id` whose body (the
+    /// segments after ST, one per line, `~` omitted) is given, in an interchange of
+    /// `version` from ACMESUPPLY to BIGRETAIL.
+    pub(crate) fn mapped<T>(
+        version: &str,
+        functional_id: &str,
+        id: &str,
+        body: &str,
+        map: impl FnOnce(&TransactionSetRef<'_>) -> T,
+    ) -> T {
+        let segments: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let (isa12, rep) = if version == "004010" {
+            ("00401", "U")
+        } else {
+            ("00501", "^")
+        };
+        let mut text = format!(
+            "ISA*00*          *00*          *ZZ*ACMESUPPLY     *ZZ*BIGRETAIL      *261120*0930*{rep}*{isa12}*000000905*0*P*>~\
+             GS*{functional_id}*ACMESUPPLY*BIGRETAIL*20261120*0930*905*X*{version}~ST*{id}*0001~"
+        );
+        for s in &segments {
+            text.push_str(s);
+            text.push('~');
+        }
+        text.push_str(&format!(
+            "SE*{}*0001~GE*1*905~IEA*1*000000905~",
+            segments.len() + 2
+        ));
+        let doc = crate::x12::parse(text.as_bytes());
+        assert!(doc.is_sound(), "{:#?}", doc.diagnostics);
+        let interchange = &doc.interchanges[0];
+        let group = &interchange.groups[0];
+        let set = &group.transaction_sets[0];
+        let summary = TransactionSummary {
+            header: set.header.clone(),
+            segment_count: set.segment_count,
+            closed: set.closed,
+            has_errors: false,
+        };
+        map(&TransactionSetRef {
+            interchange: &interchange.header,
+            group: &group.header,
+            header: &set.header,
+            summary: &summary,
+            segments: set.segments.clone(),
+        })
     }
 }
 

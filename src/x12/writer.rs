@@ -138,6 +138,8 @@ pub struct InterchangeWriter<W> {
     isa13: u64,
     groups: u64,
     gs06: u64,
+    /// GS08 of the open group.
+    group_version: String,
     sets: u64,
     st02: String,
     segments: u64,
@@ -163,6 +165,7 @@ impl<W: Write> InterchangeWriter<W> {
             isa13: 0,
             groups: 0,
             gs06: 0,
+            group_version: String::new(),
             sets: 0,
             st02: String::new(),
             segments: 0,
@@ -172,6 +175,11 @@ impl<W: Write> InterchangeWriter<W> {
 
     pub fn delimiters(&self) -> Delimiters {
         self.delimiters
+    }
+
+    /// GS08 of the group open or last written.
+    pub fn group_version(&self) -> &str {
+        &self.group_version
     }
 
     pub fn into_inner(self) -> W {
@@ -298,6 +306,7 @@ impl<W: Write> InterchangeWriter<W> {
         )?;
         self.state = State::Group;
         self.gs06 = env.control_number;
+        self.group_version.clone_from(&env.version);
         self.sets = 0;
         Ok(())
     }

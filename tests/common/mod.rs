@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod kept;
+
 /// Set by `.ci/run`: a missing peer fails the test instead of skipping it.
 pub fn peers_required() -> bool {
     std::env::var("EDIGATE_REQUIRE_PEERS").is_ok_and(|v| v == "1")
