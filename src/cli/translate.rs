@@ -2,11 +2,12 @@
 //! one JSON document per line, written as the input streams (one set in memory at a time).
 //!
 //! A line is `{"type":"purchase_order","id":"850","control_number":"0001","document":{...}}`
-//! (`"type":"remittance"` for an 820, `"type":"invoice"` for an 810), where `document` is the canonical document exactly as
+//! (`"type":"remittance"` for an 820, `"type":"invoice"` for an 810, `"type":"ship_notice"` for
+//! an 856), where `document` is the canonical document exactly as
 //! it serializes (its `source` holds the envelope numbers and every unmapped segment), plus
 //! `findings` when the mapping had any.
 //! A set this version cannot map yet gives
-//! `{"type":"not_mapped","id":"856","control_number":...,"source":{...},"reason":...}`.
+//! `{"type":"not_mapped","id":"832","control_number":...,"source":{...},"reason":...}`.
 //! Findings and envelope problems also go to standard error, with their places.
 
 use std::io::{self, BufWriter, Write};
@@ -18,7 +19,7 @@ use serde::Serialize;
 use super::Status;
 use crate::document::common::Source;
 use crate::map::translate::{self, MapFinding, Translated};
-use crate::map::{ts810, ts820, ts850};
+use crate::map::{ts810, ts820, ts850, ts856};
 use crate::x12::{Level, TransactionSetReader, TransactionSetRef};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -112,6 +113,7 @@ fn translate_set(
         "850" => write_document(out, "purchase_order", set, ts850::purchase_order(set)),
         "820" => write_document(out, "remittance", set, ts820::remittance(set)),
         "810" => write_document(out, "invoice", set, ts810::invoice(set)),
+        "856" => write_document(out, "ship_notice", set, ts856::ship_notice(set)),
         _ => {
             let reason = format!("{id} → canonical is not built yet (issue 4)");
             let line: Line<'_, ()> = Line {

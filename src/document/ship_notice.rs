@@ -1,7 +1,7 @@
 //! A ship notice: what left the dock, for which orders, in which cartons on which pallets,
 //! so the buyer can receive it by scanning labels instead of opening boxes.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -15,12 +15,24 @@ pub struct ShipNotice {
     /// When the notice was written, if not the ship date.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub notice_date: Option<NaiveDate>,
+    /// The time of day the notice was written; when absent, the time it is sent.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub notice_time: Option<NaiveTime>,
     pub ship_date: NaiveDate,
+    /// When the shipment left, if the partner wants the hour as well as the day.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ship_time: Option<NaiveTime>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub estimated_delivery: Option<NaiveDate>,
     pub structure: PackingStructure,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub carrier: Option<Carrier>,
+    /// What the goods travel in: a trailer, a container.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub equipment_kind: Option<EquipmentKind>,
+    /// The owner's letters painted before the equipment number ("MSKU" on a container).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub equipment_initial: Option<String>,
     /// Trailer or container number.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub equipment_number: Option<String>,
@@ -46,6 +58,18 @@ pub struct ShipNotice {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub orders: Vec<ShippedOrder>,
     pub source: Source,
+}
+
+/// What the goods travel in, for the dock that unloads them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EquipmentKind {
+    Trailer,
+    /// A shipping container, on a chassis, a rail car or a ship.
+    Container,
+    /// A temperature-controlled trailer.
+    RefrigeratedTrailer,
+    Other(String),
 }
 
 /// How the notice nests its contents. The same goods can be described either way round;
@@ -96,8 +120,9 @@ pub struct ShippedOrder {
 /// A pallet, identified by the SSCC on its label.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tare {
-    /// The 18-digit SSCC as text. A plain string for now; it becomes the checked `Sscc`
-    /// type from `gs1` once that exists.
+    /// The 18-digit SSCC as text, exactly as labelled. Text rather than the checked
+    /// [`Sscc`](super::gs1::Sscc), so that a partner's mislabelled pallet can still be held
+    /// and pointed at; its check digit is verified before anything is sent.
     pub sscc: String,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub packs: Vec<Pack>,
@@ -192,12 +217,14 @@ mod tests {
         ShipNotice {
             shipment_id: "SH-000481".into(),
             ship_date: day(2026, 11, 19),
+            ship_time: NaiveTime::from_hms_opt(16, 45, 0),
             estimated_delivery: Some(day(2026, 11, 26)),
             carrier: Some(Carrier {
                 scac: Some("ODFL".into()),
                 mode: Some(TransportMode::LessThanTruckload),
                 ..Carrier::default()
             }),
+            equipment_kind: Some(EquipmentKind::Trailer),
             equipment_number: Some("TRL 5531".into()),
             seal_numbers: vec!["SEAL0098812".into()],
             gross_weight: Some(Quantity::new(d("412.50"), UnitOfMeasure::Pound)),
@@ -245,6 +272,9 @@ mod tests {
         assert_eq!(json["ship_date"], "2026-11-19");
         assert_eq!(json["estimated_delivery"], "2026-11-26");
         assert_eq!(json["structure"], "shipment_order_pack_item");
+        assert_eq!(json["ship_time"], "16:45:00");
+        assert_eq!(json["equipment_kind"], "trailer");
+        assert!(json.get("notice_time").is_none());
         assert_eq!(
             json["gross_weight"],
             json!({"value": "412.50", "unit": "pound"})

@@ -23,6 +23,7 @@ use crate::document::remittance::{
     AccountKind, AdjustmentReason, CreditOrDebit, PaymentFormat, PaymentHandling, PaymentMethod,
     RoutingScheme,
 };
+use crate::document::ship_notice::{EquipmentKind, ItemStatus, PackingStructure};
 use crate::document::terms::{TermsBasis, TermsKind};
 
 /// One code list: the X12 element it belongs to and its (code, word) pairs.
@@ -555,6 +556,68 @@ pub static TAX_KIND: Table<TaxKind> = Table {
     ],
 };
 
+open!(PackingStructure, ItemStatus, EquipmentKind);
+
+/// BSN05: how a ship notice nests shipment, order, carton and item. 0003 (shipment, pack,
+/// order, item: cartons holding several orders) has no place in the model, whose cartons
+/// belong to one order: it stays `Other`.
+pub static PACKING_STRUCTURE: Table<PackingStructure> = Table {
+    element: "1005",
+    name: "hierarchical structure code",
+    pairs: &[
+        ("0001", PackingStructure::ShipmentOrderPackItem),
+        ("0002", PackingStructure::ShipmentOrderItemPack),
+        ("0004", PackingStructure::ShipmentOrderItem),
+    ],
+};
+
+/// SN108: how the quantity shipped stands against the order. "Item Accepted - Quantity
+/// Changed" is the short shipment whose balance will not follow; "Item Deleted" the line
+/// cancelled. IB (backordered, nothing of it shipped yet) is read as back-ordered.
+pub static ITEM_STATUS: Table<ItemStatus> = Table {
+    element: "668",
+    name: "line item status code",
+    pairs: &[
+        ("AC", ItemStatus::Complete),
+        ("IQ", ItemStatus::Partial),
+        ("BP", ItemStatus::BackOrdered),
+        ("ID", ItemStatus::Cancelled),
+        ("IS", ItemStatus::Substituted),
+        ("IB", ItemStatus::BackOrdered),
+    ],
+};
+
+/// TD301: the kind of equipment the goods travel in.
+pub static EQUIPMENT_KIND: Table<EquipmentKind> = Table {
+    element: "40",
+    name: "equipment description code",
+    pairs: &[
+        ("TL", EquipmentKind::Trailer),
+        ("CN", EquipmentKind::Container),
+        ("RT", EquipmentKind::RefrigeratedTrailer),
+    ],
+};
+
+/// TD101: what the lading quantity counts, as a unit. The code is a packaging form (CTN,
+/// PLT...) and, optionally, a material (25 corrugated or solid fibre, 94 wood): the form
+/// alone is read as the same unit, and the unit is written with the material retail guides
+/// ask for. A code the table does not know is kept as the unit's `Other`, so that in a
+/// lading quantity `Other` holds a packaging code, not a unit of measure code.
+pub static PACKAGING: Table<UnitOfMeasure> = Table {
+    element: "103",
+    name: "packaging code",
+    pairs: &[
+        ("CTN25", UnitOfMeasure::Carton),
+        ("PLT94", UnitOfMeasure::Pallet),
+        ("BOX25", UnitOfMeasure::Box),
+        ("CAS25", UnitOfMeasure::Case),
+        ("CTN", UnitOfMeasure::Carton),
+        ("PLT", UnitOfMeasure::Pallet),
+        ("BOX", UnitOfMeasure::Box),
+        ("CAS", UnitOfMeasure::Case),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,11 +625,40 @@ mod tests {
 
     /// Codes used above that the spec's (partial) code lists leave out, with where their
     /// meaning was checked.
-    const OUTSIDE_SPEC_LISTS: &[(&str, &str, &str)] = &[(
-        "235",
-        "MN",
-        "Model Number, in the published 235 list of every version",
-    )];
+    const OUTSIDE_SPEC_LISTS: &[(&str, &str, &str)] = &[
+        (
+            "235",
+            "MN",
+            "Model Number, in the published 235 list of every version",
+        ),
+        (
+            "40",
+            "TL",
+            "Trailer (not otherwise specified), X12 element 40",
+        ),
+        ("40", "CN", "Container, X12 element 40"),
+        (
+            "40",
+            "RT",
+            "Controlled Temperature Trailer (Reefer), X12 element 40",
+        ),
+        (
+            "103",
+            "CTN25",
+            "103: carton (CTN), corrugated or solid (25)",
+        ),
+        ("103", "PLT94", "103: pallet (PLT), wood (94)"),
+        ("103", "BOX25", "103: box (BOX), corrugated or solid (25)"),
+        ("103", "CAS25", "103: case (CAS), corrugated or solid (25)"),
+        (
+            "103",
+            "CTN",
+            "103: the packaging form alone, which the element allows",
+        ),
+        ("103", "PLT", "103: the packaging form alone"),
+        ("103", "BOX", "103: the packaging form alone"),
+        ("103", "CAS", "103: the packaging form alone"),
+    ];
 
     /// Every pair of an open table: the word's code reads back as the word, and the code of
     /// the word's first pair is what is written.
@@ -674,5 +766,18 @@ mod tests {
         assert_eq!(INVOICE_KIND.code(&InvoiceKind::Invoice), None);
         assert_eq!(INVOICE_KIND.code(&InvoiceKind::CreditMemo), Some("CR"));
         assert_eq!(TAX_KIND.code(&TaxKind::Excise), None);
+    }
+
+    #[test]
+    fn the_ship_notice_tables_round_trip() {
+        round_trips(&PACKING_STRUCTURE);
+        round_trips(&ITEM_STATUS);
+        round_trips(&EQUIPMENT_KIND);
+        round_trips(&PACKAGING);
+        assert_eq!(ITEM_STATUS.word("IB"), ItemStatus::BackOrdered);
+        assert_eq!(ITEM_STATUS.code(&ItemStatus::BackOrdered), Some("BP"));
+        assert_eq!(PACKAGING.word("CTN"), UnitOfMeasure::Carton);
+        assert_eq!(PACKAGING.code(&UnitOfMeasure::Carton), Some("CTN25"));
+        assert_eq!(PACKAGING.code(&UnitOfMeasure::Pound), None);
     }
 }
