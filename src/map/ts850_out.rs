@@ -13,7 +13,7 @@
 //! | | REF, PER, FOB | references, contacts, FOB (payment, point, place) |
 //! | | SAC loop | the order's allowances and charges, amounts as stated (N2) |
 //! | | ITD, DTM, TD5 | terms as stated, dates (with their time), routing (SCAC under TD502 2, mode, routing) |
-//! | | N9 loop: N9, MSG (MTX from 005010) | the notes, headed by the order's last reference (`N9*L1*NOTES` when it has none) |
+//! | | N9 loop: N9, MSG (MTX from 005010) | the notes, headed by the order's last reference (`N9*ZZ*NOTES` when it has none) |
 //! | | N1 loop | parties |
 //! | PO1 loop | PO1 | line id, quantity, unit, unit price, price basis, up to ten product ids |
 //! | | PID | the description, one free-form PID per line of it |
@@ -55,9 +55,10 @@ const SCAC: &str = "2";
 /// PO405 (187) for a gross weight: what PO406 "gross weight per pack" is.
 const GROSS_WEIGHT: &str = "G";
 
-/// N901 (128) "Letters or Notes": the N9 that heads notes when the order has no reference
-/// of its own to head them with.
-const NOTES: (&str, &str) = ("L1", "NOTES");
+/// The N9 that heads notes when the order has no reference of its own to head them with:
+/// N901 (128) ZZ, "Mutually Defined", the qualifier every partner's guide accepts (L1,
+/// "Letters or Notes", is outside the common codes).
+const NOTES: (&str, &str) = ("ZZ", "NOTES");
 
 /// AMT01 (522) "Total Transaction Amount".
 const TOTAL_TRANSACTION_AMOUNT: &str = "TT";
@@ -203,15 +204,21 @@ struct Out<'w, W> {
 
 impl<W: Write> Out<'_, W> {
     fn heading(&mut self, order: &PurchaseOrder) -> Result<(), EmitError> {
+        // With notes, the last reference heads their N9 loop (the 850 mapping reads an N9 as
+        // a reference, after BEG06 and the heading's REFs).
+        let (heads_notes, references) = match order.references.split_last() {
+            Some((last, rest)) if !order.notes.is_empty() => (Some(last), rest),
+            _ => (None, order.references.as_slice()),
+        };
         // BEG06 is the contract the order is placed under; the 850 mapping reads it as the
         // order's first reference.
-        let (contract, references) = match order.references.split_first() {
+        let (contract, references) = match references.split_first() {
             Some((first, rest))
                 if first.kind == ReferenceKind::Contract && first.description.is_none() =>
             {
                 (Some(first.value.as_str()), rest)
             }
-            _ => (None, order.references.as_slice()),
+            _ => (None, references),
         };
         let mut beg = Elements::new();
         beg.opt(1, codes::PURPOSE.code(&order.purpose))
@@ -227,12 +234,6 @@ impl<W: Write> Out<'_, W> {
             cur.set(1, "BY").set(2, currency.as_str());
             self.s.segment("the currency", "CUR", &cur)?;
         }
-        // With notes, the last reference heads their N9 loop (the 850 mapping reads an N9 as
-        // a reference, after the heading's REFs).
-        let (references, heads_notes) = match references.split_last() {
-            Some((last, rest)) if !order.notes.is_empty() => (rest, Some(last)),
-            _ => (references, None),
-        };
         let offset = usize::from(contract.is_some());
         for (k, reference) in references.iter().enumerate() {
             let label = reference_label(offset + k, reference);
