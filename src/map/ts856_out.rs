@@ -269,6 +269,15 @@ impl<W: Write> Out<'_, W> {
                         words(&lading.unit)
                     ));
                 }
+                if !lading.value.fract().is_zero() {
+                    self.s.refuse(
+                        "the lading quantity",
+                        format!(
+                            "{} is not a whole number: TD102 counts packages",
+                            lading.value.normalize()
+                        ),
+                    );
+                }
                 td1.opt(1, packaging).set(2, decimal_text(lading.value));
             }
             weight(&mut td1, GROSS, notice.gross_weight.as_ref());

@@ -105,3 +105,39 @@ pub fn bots_accepts(files: &[PathBuf], what: &str) {
         }
     }
 }
+
+/// The canonical documents of `samples/documents` whose names start with `prefix`, sorted;
+/// at least `least` of them, so that a lost sample fails the test.
+pub fn sample_documents(prefix: &str, least: usize) -> Vec<PathBuf> {
+    let dir = repo("samples/documents");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= least,
+        "the {prefix}* samples look truncated: {files:?}"
+    );
+    files
+}
+
+/// A copy of the JSON `sample` (a repository path) with `change` applied, written into
+/// `dir`; its path.
+pub fn changed_sample(
+    dir: &Path,
+    sample: &str,
+    change: impl FnOnce(&mut serde_json::Value),
+) -> String {
+    let text = std::fs::read_to_string(repo(sample)).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    change(&mut json);
+    let path = dir.join("changed.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    path.to_string_lossy().into_owned()
+}
