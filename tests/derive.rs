@@ -1,8 +1,9 @@
-//! `edigate invoice` (and `document::{shipment, billing, packing}` behind it): the 810 for
-//! each sample shipment of `samples/shipments/` derived from the sample order, pinned as
-//! insta snapshots of the derived invoice (JSON) and of its X12; the totals checked against
-//! known answers worked out by hand; every derived 810 accepted by the Bots engine; and the
-//! exit-status contract (a confirmation that does not fit the order is refused with every
+//! `edigate invoice` and `edigate asn` (and `document::{shipment, billing, packing}` behind
+//! them): the 810 and the 856 for each sample shipment of `samples/shipments/` derived from
+//! the sample order, pinned as insta snapshots of the derived documents (JSON) and of their
+//! X12; the totals checked against known answers worked out by hand; the notice and the
+//! invoice agreeing line by line; every derived 810 and 856 accepted by the Bots engine; and
+//! the exit-status contract (a confirmation that does not fit the order is refused with every
 //! problem named, unreadable input is exit 2).
 //!
 //! Bots is a Python package that may be missing on a developer's machine: then the Bots test
@@ -46,6 +47,77 @@ fn derive(command: &str, order: &str, shipment: &str, extra: &[&str]) -> (i32, S
 
 fn stem(path: &std::path::Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn derived_ship_notices_are_pinned() {
+    for path in shipments() {
+        let shipment = relative(&path);
+        let (status, json, notes) = derive("asn", ORDER, &shipment, &["--document"]);
+        assert_eq!(status, 0, "{shipment}: {notes}");
+        insta::assert_snapshot!(format!("asn-document-{}", stem(&path)), json);
+        let (status, x12, stderr) = derive("asn", ORDER, &shipment, &[]);
+        assert_eq!(status, 0, "{shipment}: {stderr}");
+        insta::assert_snapshot!(
+            format!("asn-x12-{}", stem(&path)),
+            format!("{x12}\n--- standard error ---\n{stderr}")
+        );
+    }
+}
+
+/// The elements of every segment `id` of an interchange written with `*` and `~`.
+fn segments<'a>(x12: &'a str, id: &str) -> Vec<Vec<&'a str>> {
+    x12.split('~')
+        .map(str::trim)
+        .map(|s| s.split('*').collect::<Vec<_>>())
+        .filter(|e| e[0] == id)
+        .collect()
+}
+
+#[test]
+fn the_notice_and_the_invoice_tell_the_same_story() {
+    for path in shipments() {
+        let shipment = relative(&path);
+        let (_, asn, _) = derive("asn", ORDER, &shipment, &[]);
+        let (_, invoice, _) = derive("invoice", ORDER, &shipment, &[]);
+        // Per order line: the quantity the notice lists (SN102 under each LIN) and the
+        // quantity the invoice bills (IT102).
+        let mut shipped = std::collections::BTreeMap::<String, f64>::new();
+        let mut line = String::new();
+        for segment in asn.split('~').map(str::trim) {
+            let e: Vec<&str> = segment.split('*').collect();
+            match e[0] {
+                "LIN" => line = e[1].to_owned(),
+                "SN1" => *shipped.entry(line.clone()).or_default() += e[2].parse::<f64>().unwrap(),
+                _ => {}
+            }
+        }
+        let billed: std::collections::BTreeMap<String, f64> = segments(&invoice, "IT1")
+            .iter()
+            .map(|e| (e[1].to_owned(), e[2].parse().unwrap()))
+            .collect();
+        assert_eq!(shipped, billed, "{shipment}");
+        // Every SSCC on the notice is valid and used once.
+        let ssccs: Vec<&str> = segments(&asn, "MAN").iter().map(|e| e[2]).collect();
+        let unique: std::collections::BTreeSet<&str> = ssccs.iter().copied().collect();
+        assert_eq!(unique.len(), ssccs.len(), "{shipment}: {ssccs:?}");
+        for sscc in ssccs {
+            edigate::document::gs1::Sscc::parse(sscc).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_next_sscc_serial_is_told_so_that_no_label_repeats() {
+    let (status, _, stderr) = derive(
+        "asn",
+        ORDER,
+        "samples/shipments/ship-pick-and-pack-partial.json",
+        &[],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    // A pallet and four cartons from serial 1001.
+    assert!(stderr.contains("the next SSCC serial is 1006"), "{stderr}");
 }
 
 #[test]
@@ -282,6 +354,11 @@ fn bots_accepts_the_derived_documents() {
         let (status, x12, stderr) = derive("invoice", ORDER, &shipment, &[]);
         assert_eq!(status, 0, "{shipment}: {stderr}");
         let out = dir.path().join(format!("invoice-{}.x12", stem(&path)));
+        std::fs::write(&out, x12).unwrap();
+        files.push(out);
+        let (status, x12, stderr) = derive("asn", ORDER, &shipment, &[]);
+        assert_eq!(status, 0, "{shipment}: {stderr}");
+        let out = dir.path().join(format!("asn-{}.x12", stem(&path)));
         std::fs::write(&out, x12).unwrap();
         files.push(out);
     }

@@ -17,6 +17,7 @@ use super::emit::{EnvelopeArgs, emit_document};
 use crate::document::billing::invoice_from;
 use crate::document::invoice::InvoiceTotals;
 use crate::document::order::PurchaseOrder;
+use crate::document::packing::ship_notice_from;
 use crate::document::shipment::{DerivationProblem, ShipmentConfirmation, resolve};
 use crate::map::ts810_out::invoice_amounts;
 use crate::map::ts850;
@@ -91,6 +92,45 @@ pub fn invoice(args: &Args) -> anyhow::Result<Status> {
         return Ok(Status::Ok);
     }
     emit_document(&name, &invoice, &args.envelope)
+}
+
+/// `edigate asn`.
+pub fn asn(args: &Args) -> anyhow::Result<Status> {
+    let Some((order, confirmation)) = inputs(args)? else {
+        return Ok(Status::Rejected);
+    };
+    let shipment = match resolve(&order, &confirmation) {
+        Ok(shipment) => shipment,
+        Err(problems) => return refused(&args.shipment, "ship notice", &problems),
+    };
+    let notice = ship_notice_from(&shipment);
+    let name = args.shipment.display().to_string();
+    let mut err = io::stderr().lock();
+    for (i, line) in order.lines.iter().enumerate() {
+        if shipment.shipped[i].is_zero() {
+            writeln!(
+                err,
+                "{name}: order line {}: nothing shipped, not on the notice",
+                line.line_id.as_deref().unwrap_or("(no id)")
+            )?;
+        }
+    }
+    if let Some(next) = shipment.next_serial
+        && confirmation
+            .sscc
+            .as_ref()
+            .is_some_and(|series| series.first_serial != next)
+    {
+        // The series is the caller's to keep: reusing a serial would give two cartons one
+        // label.
+        writeln!(err, "{name}: the next SSCC serial is {next}")?;
+    }
+    drop(err);
+    if args.document {
+        print_json(&notice)?;
+        return Ok(Status::Ok);
+    }
+    emit_document(&name, &notice, &args.envelope)
 }
 
 /// The order and the confirmation, or `None` when the order could not be read in full (the

@@ -60,6 +60,12 @@ enum Command {
     /// invoice` does (`--document` prints the invoice JSON instead). Exit 0 written, 1 the
     /// order, the confirmation or the invoice has problems (listed), 2 unreadable input.
     Invoice(derive::Args),
+    /// Derive the 856 ship notice for a shipment from the received 850 (`--order`) and the
+    /// warehouse's shipment confirmation (`--shipment`, JSON): pallets, cartons with their
+    /// SSCC-18s (checked, or made from the GS1 company prefix), items with the order's line
+    /// ids and product ids, each line's status; emitted as `emit asn` does (`--document`
+    /// prints the notice JSON instead). Exit status as for `invoice`.
+    Asn(derive::Args),
 }
 
 /// Exit statuses of every command.
@@ -96,6 +102,7 @@ pub fn main() -> ExitCode {
         Command::Translate(args) => translate::run(&args),
         Command::Emit(args) => emit::run(&args),
         Command::Invoice(args) => derive::invoice(&args),
+        Command::Asn(args) => derive::asn(&args),
     };
     match result {
         Ok(status) => status.into(),
