@@ -9,6 +9,7 @@ mod emit;
 mod generate;
 mod parse;
 mod specs;
+mod tee;
 mod translate;
 mod validate;
 

@@ -1,26 +1,54 @@
-//! `edigate translate FILE [--format json]`: every transaction set as its canonical document,
-//! one JSON document per line, written as the input streams (one set in memory at a time).
+//! `edigate translate FILE [--format json]`: every transaction set checked against the
+//! standard and turned into its canonical document, one JSON document per line, written as
+//! the input streams.
 //!
 //! A line is `{"type":"purchase_order","id":"850","control_number":"0001","document":{...}}`
 //! (`"type":"remittance"` for an 820, `"type":"invoice"` for an 810, `"type":"ship_notice"` for
-//! an 856), where `document` is the canonical document exactly as
-//! it serializes (its `source` holds the envelope numbers and every unmapped segment), plus
-//! `findings` when the mapping had any.
+//! an 856), where `document` is the canonical document exactly as it serializes (its `source`
+//! holds the envelope numbers and every unmapped segment), plus `findings` when the mapping
+//! had any, and `validation` when the standard has something to say about the set (whether
+//! edigate could check it, its AK501 verdict, AK502 codes, and every finding as `validate
+//! --json` gives it). A set the standard rejects makes the exit status 1, like a mapping
+//! finding; one edigate has no spec for (an 003040 order) is translated all the same.
 //! A set this version cannot map yet gives
 //! `{"type":"not_mapped","id":"832","control_number":...,"source":{...},"reason":...}`.
-//! Findings and envelope problems also go to standard error, with their places.
+//! Findings, rejections and envelope problems also go to standard error, with their places.
+//!
+//! Three threads share the work, so that a file is read once and two cores are used: the
+//! input is teed to the validator (one streamed pass, memory of one set's findings) and to
+//! the mapper (one set in memory at a time); a writer pairs each mapped set with its verdict
+//! (both passes see the same sets in the same order) and writes the line. Queues between
+//! them are bounded, so memory stays flat whatever the file.
 
-use std::io::{self, BufWriter, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use serde::Serialize;
+use serde_json::Value;
 
 use super::Status;
+use super::tee::{TeeReader, tee};
 use crate::document::common::Source;
+use crate::document::invoice::Invoice;
+use crate::document::order::PurchaseOrder;
+use crate::document::remittance::Remittance;
+use crate::document::ship_notice::ShipNotice;
 use crate::map::translate::{self, MapFinding, Translated};
 use crate::map::{ts810, ts820, ts850, ts856};
-use crate::x12::{Level, TransactionSetReader, TransactionSetRef};
+use crate::validate::{Policy, SetReport, Validator};
+use crate::x12::{
+    Diagnostic, Level, Outcome, SegmentStream, TransactionSetReader, TransactionSetRef,
+};
+
+/// Sets (or verdicts) handed from one thread to the next at a time: one hand-over per set
+/// costs more in waking threads than mapping a small set does.
+const BATCH: usize = 128;
+/// Batches a thread may be ahead of the next.
+const QUEUE: usize = 4;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
@@ -40,48 +68,141 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     // JSON is the only format so far; a new one makes this line fail to compile.
     let Format::Json = args.format;
-    let (name, input) = super::specs::open(&args.file)?;
-    let mut reader = TransactionSetReader::new(input);
-    let mut out = BufWriter::new(io::stdout().lock());
-    let mut err = io::stderr().lock();
-    let mut status = Status::Ok;
-    loop {
-        let (findings, not_mapped, place) = {
-            let Some(set) = reader
-                .next_set()
-                .with_context(|| format!("cannot read {name}"))?
-            else {
-                break;
-            };
-            let (findings, not_mapped) = translate_set(&set, &mut out)?;
-            let place = format!(
-                "{name}: {} {} (interchange {}, group {})",
-                set.header.id,
-                set.header.control_number,
-                set.interchange.control_number,
-                set.group.control_number
+    let name = args.file.display().to_string();
+    let input: Box<dyn Read + Send> = if name == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(&args.file).with_context(|| format!("cannot open {name}"))?)
+    };
+    let specs =
+        crate::spec::standard().map_err(|e| anyhow!("the built-in specs are broken: {e}"))?;
+    let policy = Policy::default();
+    let ([for_mapping, for_checking], pump) = tee::<2>(input);
+
+    thread::scope(|s| {
+        s.spawn(move || pump.run());
+        let (verdict_tx, verdicts) = sync_channel::<Vec<SetReport>>(QUEUE);
+        let checker = s.spawn(move || check(specs, for_checking, verdict_tx));
+        let (message_tx, messages) = sync_channel::<Vec<Message>>(QUEUE);
+        let name = &name;
+        let writer = s.spawn(move || write(name, messages, verdicts, &policy));
+        let mapped = map_sets(for_mapping, &message_tx);
+        drop(message_tx);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow!("the writer of {name} stopped unexpectedly"))?;
+        let checked = checker.join();
+        let outcome = mapped.with_context(|| format!("cannot read {name}"))?;
+        let status = written?;
+        match checked {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e).with_context(|| format!("cannot read {name}")),
+            Err(_) => bail!("the validation of {name} stopped unexpectedly"),
+        }
+        if outcome.fatal && outcome.interchanges == 0 {
+            bail!(
+                "{name}: no usable interchange (no ISA header could be read); run `edigate parse {name}` for details"
             );
-            (findings, not_mapped, place)
-        };
-        if let Some(reason) = not_mapped {
-            status = Status::Rejected;
-            writeln!(err, "{place}: not mapped: {reason}")?;
         }
-        for finding in &findings {
-            status = Status::Rejected;
-            writeln!(err, "{place}: {finding}")?;
+        Ok(status)
+    })
+}
+
+/// The validator's pass: each set's report, in order.
+fn check(
+    specs: &'static crate::spec::SpecSet,
+    input: TeeReader,
+    verdicts: SyncSender<Vec<SetReport>>,
+) -> io::Result<()> {
+    let batch = std::cell::RefCell::new(Vec::with_capacity(BATCH));
+    let mut validator = Validator::with_set_sink(specs, |report| {
+        let mut batch = batch.borrow_mut();
+        batch.push(report);
+        if batch.len() == BATCH {
+            // A writer that stopped has its reason; nothing more to hand it.
+            let _ = verdicts.send(std::mem::take(&mut *batch));
         }
-        status = report_envelope(&mut reader, &name, &mut err, status)?;
+    });
+    SegmentStream::new(input).run(&mut validator)?;
+    validator.finish();
+    drop(validator);
+    let rest = batch.into_inner();
+    if !rest.is_empty() {
+        let _ = verdicts.send(rest);
     }
-    status = report_envelope(&mut reader, &name, &mut err, status)?;
-    out.flush()?;
-    let outcome = reader.outcome();
-    if outcome.fatal && outcome.interchanges == 0 {
-        bail!(
-            "{name}: no usable interchange (no ISA header could be read); run `edigate parse {name}` for details"
-        );
+    Ok(())
+}
+
+/// What the mapper hands the writer, in the order of the input.
+enum Message {
+    Set(Box<MappedSet>),
+    /// Envelope problems found since the last set.
+    Envelope(Vec<Diagnostic>),
+}
+
+struct MappedSet {
+    id: String,
+    control_number: String,
+    /// "850 0001 (interchange 000000905, group 905)".
+    place: String,
+    document: Canonical,
+}
+
+/// A set's canonical document, or why there is none.
+enum Canonical {
+    PurchaseOrder(Translated<PurchaseOrder>),
+    Remittance(Translated<Remittance>),
+    Invoice(Translated<Invoice>),
+    ShipNotice(Translated<ShipNotice>),
+    NotMapped { source: Source, reason: String },
+}
+
+/// The mapper's pass: each set translated and handed on.
+fn map_sets(input: TeeReader, out: &SyncSender<Vec<Message>>) -> io::Result<Outcome> {
+    let mut reader = TransactionSetReader::new(input);
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(set) = reader.next_set()? {
+        batch.push(Message::Set(Box::new(map_set(&set))));
+        let diagnostics = reader.take_diagnostics();
+        if !diagnostics.is_empty() {
+            batch.push(Message::Envelope(diagnostics));
+        }
+        // A send fails only when the writer has stopped; it reports why.
+        if batch.len() >= BATCH && out.send(std::mem::take(&mut batch)).is_err() {
+            return Ok(reader.outcome());
+        }
     }
-    Ok(status)
+    let diagnostics = reader.take_diagnostics();
+    if !diagnostics.is_empty() {
+        batch.push(Message::Envelope(diagnostics));
+    }
+    if !batch.is_empty() {
+        let _ = out.send(batch);
+    }
+    Ok(reader.outcome())
+}
+
+fn map_set(set: &TransactionSetRef<'_>) -> MappedSet {
+    let id = set.header.id.clone();
+    let document = match id.as_str() {
+        "850" => Canonical::PurchaseOrder(ts850::purchase_order(set)),
+        "820" => Canonical::Remittance(ts820::remittance(set)),
+        "810" => Canonical::Invoice(ts810::invoice(set)),
+        "856" => Canonical::ShipNotice(ts856::ship_notice(set)),
+        _ => Canonical::NotMapped {
+            source: translate::source(set),
+            reason: format!("{id} → canonical is not built yet (issue 4)"),
+        },
+    };
+    MappedSet {
+        place: format!(
+            "{id} {} (interchange {}, group {})",
+            set.header.control_number, set.interchange.control_number, set.group.control_number
+        ),
+        control_number: set.header.control_number.clone(),
+        id,
+        document,
+    }
 }
 
 /// One output line. Fields in the order a reader wants them: what it is, which set, then the
@@ -92,80 +213,157 @@ struct Line<'a, D> {
     id: &'a str,
     control_number: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    document: Option<D>,
+    document: Option<&'a D>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<Source>,
+    source: Option<&'a Source>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     findings: &'a [MapFinding],
     #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    validation: Option<Value>,
 }
 
-/// Writes the line for one transaction set; returns the mapping's findings and, for a set
-/// that cannot be mapped yet, why.
-fn translate_set(
-    set: &TransactionSetRef<'_>,
-    out: &mut impl Write,
-) -> anyhow::Result<(Vec<MapFinding>, Option<String>)> {
-    let id = set.header.id.as_str();
-    let control_number = set.header.control_number.as_str();
-    match id {
-        "850" => write_document(out, "purchase_order", set, ts850::purchase_order(set)),
-        "820" => write_document(out, "remittance", set, ts820::remittance(set)),
-        "810" => write_document(out, "invoice", set, ts810::invoice(set)),
-        "856" => write_document(out, "ship_notice", set, ts856::ship_notice(set)),
-        _ => {
-            let reason = format!("{id} → canonical is not built yet (issue 4)");
-            let line: Line<'_, ()> = Line {
-                r#type: "not_mapped",
-                id,
-                control_number,
-                document: None,
-                source: Some(translate::source(set)),
-                findings: &[],
-                reason: Some(reason.clone()),
-            };
-            serde_json::to_writer(&mut *out, &line)?;
-            writeln!(out)?;
-            Ok((Vec::new(), Some(reason)))
+/// The writer: pairs each mapped set with its verdict and writes its line; returns the
+/// run's status.
+fn write(
+    name: &str,
+    messages: Receiver<Vec<Message>>,
+    verdicts: Receiver<Vec<SetReport>>,
+    policy: &Policy,
+) -> anyhow::Result<Status> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut err = io::stderr().lock();
+    let mut status = Status::Ok;
+    let mut verdicts = verdicts.into_iter().flatten();
+    for message in messages.into_iter().flatten() {
+        let set = match message {
+            Message::Envelope(diagnostics) => {
+                for diagnostic in diagnostics {
+                    if diagnostic.level == Level::Error {
+                        status = Status::Rejected;
+                    }
+                    writeln!(err, "{name}: {diagnostic}")?;
+                }
+                continue;
+            }
+            Message::Set(set) => set,
+        };
+        let report = verdicts.next().ok_or_else(|| {
+            anyhow!(
+                "{name}: {}: the validator gave no verdict for this set",
+                set.place
+            )
+        })?;
+        if report.header.id != set.id || report.header.control_number != set.control_number {
+            bail!(
+                "{name}: {}: the validator's verdict is for {} {}; the two passes disagree",
+                set.place,
+                report.header.id,
+                report.header.control_number
+            );
+        }
+        let place = format!("{name}: {}", set.place);
+        let ack = report.ack_code(policy);
+        let validation = (ack != 'A' || !report.findings.is_empty() || !report.errors.is_empty())
+            .then(|| validation_json(&report, ack));
+        if !report.supported {
+            // Translated with the nearest version's loops all the same; only the check is
+            // missing, and a 997 would say so (AK502 1).
+            writeln!(
+                err,
+                "{place}: not checked against the standard: edigate has no {} spec for this \
+                 group's version",
+                set.id
+            )?;
+        } else if ack == 'R' {
+            status = Status::Rejected;
+            let codes = report.error_codes().join(" ");
+            writeln!(
+                err,
+                "{place}: rejected by the standard (AK501 R, AK502 {codes})"
+            )?;
+        }
+        for error in &report.errors {
+            writeln!(err, "{place}: {} (AK502 {})", error.message, error.code)?;
+        }
+        for finding in report.errors_for_ack() {
+            writeln!(err, "{place}: {finding}")?;
+        }
+        let findings = match &set.document {
+            Canonical::PurchaseOrder(t) => {
+                write_mapped(&mut out, &set, "purchase_order", t, &validation)?
+            }
+            Canonical::Remittance(t) => write_mapped(&mut out, &set, "remittance", t, &validation)?,
+            Canonical::Invoice(t) => write_mapped(&mut out, &set, "invoice", t, &validation)?,
+            Canonical::ShipNotice(t) => {
+                write_mapped(&mut out, &set, "ship_notice", t, &validation)?
+            }
+            Canonical::NotMapped { source, reason } => {
+                let line: Line<'_, ()> = Line {
+                    r#type: "not_mapped",
+                    id: &set.id,
+                    control_number: &set.control_number,
+                    document: None,
+                    source: Some(source),
+                    findings: &[],
+                    reason: Some(reason),
+                    validation,
+                };
+                write_line(&mut out, &line)?;
+                status = Status::Rejected;
+                writeln!(err, "{place}: not mapped: {reason}")?;
+                continue;
+            }
+        };
+        for finding in findings {
+            status = Status::Rejected;
+            writeln!(err, "{place}: {finding}")?;
         }
     }
+    out.flush()?;
+    Ok(status)
 }
 
 /// Writes the line of a mapped set; returns its findings.
-fn write_document<D: Serialize>(
+fn write_mapped<'a, D: Serialize>(
     out: &mut impl Write,
+    set: &MappedSet,
     kind: &'static str,
-    set: &TransactionSetRef<'_>,
-    translated: Translated<D>,
-) -> anyhow::Result<(Vec<MapFinding>, Option<String>)> {
-    let line = Line {
-        r#type: kind,
-        id: &set.header.id,
-        control_number: &set.header.control_number,
-        document: Some(&translated.document),
-        source: None,
-        findings: &translated.findings,
-        reason: None,
-    };
-    serde_json::to_writer(&mut *out, &line)?;
-    writeln!(out)?;
-    Ok((translated.findings, None))
+    translated: &'a Translated<D>,
+    validation: &Option<Value>,
+) -> anyhow::Result<&'a [MapFinding]> {
+    write_line(
+        out,
+        &Line {
+            r#type: kind,
+            id: &set.id,
+            control_number: &set.control_number,
+            document: Some(&translated.document),
+            source: None,
+            findings: &translated.findings,
+            reason: None,
+            validation: validation.clone(),
+        },
+    )?;
+    Ok(&translated.findings)
 }
 
-/// Writes the envelope problems found so far; an error makes the run's status a rejection,
-/// since the sets around it may be cut short or misnumbered.
-fn report_envelope<R: io::Read>(
-    reader: &mut TransactionSetReader<R>,
-    name: &str,
-    err: &mut impl Write,
-    mut status: Status,
-) -> anyhow::Result<Status> {
-    for diagnostic in reader.take_diagnostics() {
-        if diagnostic.level == Level::Error {
-            status = Status::Rejected;
-        }
-        writeln!(err, "{name}: {diagnostic}")?;
-    }
-    Ok(status)
+fn write_line<D: Serialize>(out: &mut impl Write, line: &Line<'_, D>) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, line)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// What the standard says about a set, as `validate --json` says it.
+fn validation_json(report: &SetReport, ack: char) -> Value {
+    serde_json::json!({
+        "checked": report.supported,
+        "ack_code": ack.to_string(),
+        "error_codes": report.error_codes(),
+        "errors": report.errors.iter().map(|e| serde_json::json!({
+            "code": e.code, "message": e.message, "offset": e.offset
+        })).collect::<Vec<_>>(),
+        "findings": report.findings.iter().map(super::validate::finding_json).collect::<Vec<_>>(),
+    })
 }

@@ -134,7 +134,7 @@ pub fn describe(specs: &SpecSet, version: &str, element: &str, code: &str) -> St
         .to_string()
 }
 
-fn finding_json(f: &Finding) -> Value {
+pub(super) fn finding_json(f: &Finding) -> Value {
     let e = f.element.as_ref();
     json!({
         "segment": f.segment_id,

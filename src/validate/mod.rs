@@ -11,7 +11,7 @@ mod report;
 mod structure;
 
 pub use report::{
-    GroupFinding, GroupReport, InterchangeFinding, InterchangeReport, SetError, SetReport,
+    GroupFinding, GroupReport, InterchangeFinding, InterchangeReport, SetError, SetReport, SetSink,
     Validator, validate,
 };
 

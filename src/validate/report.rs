@@ -221,6 +221,9 @@ struct OpenSet<'s> {
 /// Receives each interchange's report once nothing more can be said about it.
 pub type Sink<'s> = Box<dyn FnMut(InterchangeReport) + 's>;
 
+/// Receives each transaction set's report as the set ends.
+pub type SetSink<'s> = Box<dyn FnMut(SetReport) + 's>;
+
 /// The validating visitor. Feed it with `SegmentStream::run` (streamed) or `parse_into`.
 /// Without a sink it keeps every report in `interchanges`; with one, it hands each
 /// interchange's report over when the next interchange starts (problems found between
@@ -230,6 +233,8 @@ pub struct Validator<'s> {
     specs: &'s SpecSet,
     pub interchanges: Vec<InterchangeReport>,
     sink: Option<Sink<'s>>,
+    /// With one, each set's report goes here as the set ends, and is not kept.
+    set_sink: Option<SetSink<'s>>,
     version: Option<&'s VersionSpec>,
     set: Option<OpenSet<'s>>,
     walkers: Vec<Walker<'s>>,
@@ -246,6 +251,7 @@ impl<'s> Validator<'s> {
             specs,
             interchanges: Vec::new(),
             sink: None,
+            set_sink: None,
             version: None,
             set: None,
             walkers: Vec::new(),
@@ -260,6 +266,19 @@ impl<'s> Validator<'s> {
     pub fn with_sink(specs: &'s SpecSet, sink: impl FnMut(InterchangeReport) + 's) -> Self {
         Validator {
             sink: Some(Box::new(sink)),
+            ..Validator::new(specs)
+        }
+    }
+
+    /// A validator that hands each transaction set's report to `sink` as the set ends, for
+    /// a caller that wants the sets' verdicts alongside something else it does with each
+    /// set (translating it). Nothing is kept: memory holds one set's findings, whatever
+    /// the interchange; the interchange and group reports, which would need the sets, are
+    /// dropped.
+    pub fn with_set_sink(specs: &'s SpecSet, sink: impl FnMut(SetReport) + 's) -> Self {
+        Validator {
+            sink: Some(Box::new(|_| {})),
+            set_sink: Some(Box::new(sink)),
             ..Validator::new(specs)
         }
     }
@@ -420,7 +439,9 @@ impl<'a, 's> Visitor<'a> for Validator<'s> {
             // promised children never came, goes back to its segment).
             findings.sort_by_key(|f| f.position);
         }
-        if let Some(g) = self.group() {
+        if let Some(sink) = self.set_sink.as_mut() {
+            sink(open.report);
+        } else if let Some(g) = self.group() {
             g.sets.push(open.report);
         }
     }
