@@ -12,6 +12,7 @@ mod specs;
 mod tee;
 mod translate;
 mod validate;
+mod xml;
 
 use std::process::ExitCode;
 

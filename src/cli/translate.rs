@@ -28,10 +28,11 @@ use std::thread;
 
 use anyhow::{Context, anyhow, bail};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::Value as JsonValue;
 
 use super::Status;
 use super::tee::{TeeReader, tee};
+use super::xml::{Value as XmlValue, XmlOut};
 use crate::document::common::Source;
 use crate::document::invoice::Invoice;
 use crate::document::order::PurchaseOrder;
@@ -54,6 +55,9 @@ const QUEUE: usize = 4;
 enum Format {
     /// One JSON document per transaction set, one per line.
     Json,
+    /// One XML document, `<translation file="...">`, with a `<set type="..." id="..."
+    /// control_number="...">` per transaction set holding what the JSON line holds.
+    Xml,
 }
 
 #[derive(clap::Args)]
@@ -66,8 +70,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
-    // JSON is the only format so far; a new one makes this line fail to compile.
-    let Format::Json = args.format;
+    let format = args.format;
     let name = args.file.display().to_string();
     let input: Box<dyn Read + Send> = if name == "-" {
         Box::new(io::stdin())
@@ -85,7 +88,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         let checker = s.spawn(move || check(specs, for_checking, verdict_tx));
         let (message_tx, messages) = sync_channel::<Vec<Message>>(QUEUE);
         let name = &name;
-        let writer = s.spawn(move || write(name, messages, verdicts, &policy));
+        let writer = s.spawn(move || write(name, format, messages, verdicts, &policy));
         let mapped = map_sets(for_mapping, &message_tx);
         drop(message_tx);
         let written = writer
@@ -191,7 +194,7 @@ fn map_set(set: &TransactionSetRef<'_>) -> MappedSet {
         "856" => Canonical::ShipNotice(ts856::ship_notice(set)),
         _ => Canonical::NotMapped {
             source: translate::source(set),
-            reason: format!("{id} → canonical is not built yet (issue 4)"),
+            reason: not_mapped_reason(&id),
         },
     };
     MappedSet {
@@ -202,6 +205,18 @@ fn map_set(set: &TransactionSetRef<'_>) -> MappedSet {
         control_number: set.header.control_number.clone(),
         id,
         document,
+    }
+}
+
+/// Why a set has no canonical document.
+fn not_mapped_reason(id: &str) -> String {
+    let known = "edigate maps 850, 810, 856 and 820";
+    match id {
+        "997" => format!(
+            "a 997 acknowledges other sets and has no canonical document ({known}); \
+             `edigate parse` shows what it acknowledges"
+        ),
+        _ => format!("edigate has no canonical document for a {id} ({known})"),
     }
 }
 
@@ -221,18 +236,23 @@ struct Line<'a, D> {
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    validation: Option<Value>,
+    validation: Option<JsonValue>,
 }
 
 /// The writer: pairs each mapped set with its verdict and writes its line; returns the
 /// run's status.
 fn write(
     name: &str,
+    format: Format,
     messages: Receiver<Vec<Message>>,
     verdicts: Receiver<Vec<SetReport>>,
     policy: &Policy,
 ) -> anyhow::Result<Status> {
-    let mut out = BufWriter::new(io::stdout().lock());
+    let stdout = BufWriter::new(io::stdout().lock());
+    let mut out = match format {
+        Format::Json => Output::Json(stdout),
+        Format::Xml => Output::Xml(XmlOut::start(stdout, "translation", &[("file", name)])?),
+    };
     let mut err = io::stderr().lock();
     let mut status = Status::Ok;
     let mut verdicts = verdicts.into_iter().flatten();
@@ -310,7 +330,7 @@ fn write(
                     reason: Some(reason),
                     validation,
                 };
-                write_line(&mut out, &line)?;
+                out.line(&line)?;
                 status = Status::Rejected;
                 writeln!(err, "{place}: not mapped: {reason}")?;
                 continue;
@@ -321,42 +341,78 @@ fn write(
             writeln!(err, "{place}: {finding}")?;
         }
     }
-    out.flush()?;
+    out.finish()?;
     Ok(status)
 }
 
 /// Writes the line of a mapped set; returns its findings.
 fn write_mapped<'a, D: Serialize>(
-    out: &mut impl Write,
+    out: &mut Output<impl Write>,
     set: &MappedSet,
     kind: &'static str,
     translated: &'a Translated<D>,
-    validation: &Option<Value>,
+    validation: &Option<JsonValue>,
 ) -> anyhow::Result<&'a [MapFinding]> {
-    write_line(
-        out,
-        &Line {
-            r#type: kind,
-            id: &set.id,
-            control_number: &set.control_number,
-            document: Some(&translated.document),
-            source: None,
-            findings: &translated.findings,
-            reason: None,
-            validation: validation.clone(),
-        },
-    )?;
+    out.line(&Line {
+        r#type: kind,
+        id: &set.id,
+        control_number: &set.control_number,
+        document: Some(&translated.document),
+        source: None,
+        findings: &translated.findings,
+        reason: None,
+        validation: validation.clone(),
+    })?;
     Ok(&translated.findings)
 }
 
-fn write_line<D: Serialize>(out: &mut impl Write, line: &Line<'_, D>) -> anyhow::Result<()> {
-    serde_json::to_writer(&mut *out, line)?;
-    writeln!(out)?;
-    Ok(())
+/// Where the lines go, in the format asked for.
+enum Output<W: Write> {
+    Json(W),
+    Xml(XmlOut<W>),
+}
+
+impl<W: Write> Output<W> {
+    fn line<D: Serialize>(&mut self, line: &Line<'_, D>) -> anyhow::Result<()> {
+        match self {
+            Output::Json(out) => {
+                serde_json::to_writer(&mut *out, line)?;
+                writeln!(out)?;
+            }
+            Output::Xml(xml) => {
+                // What identifies the set goes into attributes; the rest, as the JSON line
+                // has it, into elements.
+                let XmlValue::Object(members) = XmlValue::of(line)? else {
+                    bail!("a translated set did not serialize as an object");
+                };
+                let content = members
+                    .into_iter()
+                    .filter(|(key, _)| !matches!(key.as_str(), "type" | "id" | "control_number"))
+                    .collect();
+                xml.element(
+                    "set",
+                    &[
+                        ("type", line.r#type),
+                        ("id", line.id),
+                        ("control_number", line.control_number),
+                    ],
+                    &XmlValue::Object(content),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Output::Json(mut out) => out.flush(),
+            Output::Xml(xml) => xml.finish()?.flush(),
+        }
+    }
 }
 
 /// What the standard says about a set, as `validate --json` says it.
-fn validation_json(report: &SetReport, ack: char) -> Value {
+fn validation_json(report: &SetReport, ack: char) -> JsonValue {
     serde_json::json!({
         "checked": report.supported,
         "ack_code": ack.to_string(),
