@@ -8,7 +8,10 @@
 //!   and diagnostics the in-memory parse reports;
 //! - every segment of the tree borrows from the input at its offset, as do its elements,
 //!   repetitions and components; an unclosed set counts the segments it holds;
-//! - `TransactionSetReader` over the same chunked reader yields the tree's transaction sets.
+//! - `TransactionSetReader` over the same chunked reader yields the tree's transaction sets;
+//! - every 850, 810, 856 and 820 maps to its canonical document with findings inside the set,
+//!   the document survives JSON, and written back as X12 it is either refused or passes our
+//!   own validator (which `emit` checks) and reads back as the same kind of document.
 //!
 //! Fuzzing (from the repository root; the stable toolchain needs RUSTC_BOOTSTRAP for the
 //! sanitizer flags). The corpus is git-ignored: seed it with the public samples (one chunking
@@ -30,6 +33,93 @@ use edigate::x12::{
     InterchangeSummary, Parser, Segment, SegmentStream, TransactionHeader, TransactionSetReader,
     TransactionSummary, Visitor, parse, parse_into,
 };
+
+/// The mapping of one set, the document through JSON, and the document written back.
+fn translate_and_write_back(set: &edigate::x12::TransactionSetRef<'_>) {
+    use edigate::map::{
+        emit::EmitEnvelope, ts810, ts810_out, ts820, ts820_out, ts850, ts850_out, ts856, ts856_out,
+    };
+    let version = if set.group.version.starts_with("005010") {
+        "005010"
+    } else {
+        "004010"
+    };
+    let envelope = EmitEnvelope::new(
+        edigate::x12::PartyId {
+            qualifier: "ZZ".into(),
+            id: "ACMESUPPLY".into(),
+        },
+        edigate::x12::PartyId {
+            qualifier: "ZZ".into(),
+            id: "BIGRETAIL".into(),
+        },
+        version,
+        1,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+    );
+    let last = set.segments.last().map_or(0, |s| s.position);
+    let findings_inside = |findings: &[edigate::map::translate::MapFinding]| {
+        for f in findings {
+            assert!(
+                f.position <= last.max(1),
+                "a finding at {} beyond the set: {f:?}",
+                f.position
+            );
+        }
+    };
+    fn through_json<
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    >(
+        doc: &T,
+    ) {
+        let text = serde_json::to_string(doc).expect("a document serializes");
+        let back: T = serde_json::from_str(&text).expect("a document reads back");
+        assert_eq!(&back, doc, "JSON changed the document");
+    }
+    let mut out = Vec::new();
+    let written = match set.header.id.as_str() {
+        "850" => {
+            let t = ts850::purchase_order(set);
+            findings_inside(&t.findings);
+            through_json(&t.document);
+            ts850_out::emit_purchase_order(&t.document, &envelope, &mut out).is_ok()
+        }
+        "810" => {
+            let t = ts810::invoice(set);
+            findings_inside(&t.findings);
+            through_json(&t.document);
+            ts810_out::emit_invoice(&t.document, &envelope, &mut out).is_ok()
+        }
+        "856" => {
+            let t = ts856::ship_notice(set);
+            findings_inside(&t.findings);
+            through_json(&t.document);
+            ts856_out::emit_ship_notice(&t.document, &envelope, &mut out).is_ok()
+        }
+        "820" => {
+            let t = ts820::remittance(set);
+            findings_inside(&t.findings);
+            through_json(&t.document);
+            ts820_out::emit_remittance(&t.document, &envelope, &mut out).is_ok()
+        }
+        _ => false,
+    };
+    if written {
+        let doc = parse(&out);
+        assert!(
+            doc.is_sound(),
+            "what emit wrote has envelope errors: {:?}",
+            doc.diagnostics
+        );
+        let mut reader = TransactionSetReader::new(&out[..]);
+        let back = reader
+            .next_set()
+            .expect("in memory")
+            .expect("one set written");
+        assert_eq!(back.header.id, set.header.id, "written back as another set");
+    }
+}
 
 /// Runs every check on one fuzz input; panics with a description on the first failure.
 pub fn check(data: &[u8]) {
@@ -78,6 +168,7 @@ pub fn check(data: &[u8]) {
         for s in &set.segments {
             check_segment(input, s, false);
         }
+        translate_and_write_back(&set);
         got.push(SetView {
             id: set.header.id.clone(),
             control_number: set.header.control_number.clone(),
@@ -405,4 +496,37 @@ fn regression_inputs() {
         }
     }
     assert!(failed.is_empty(), "failing regression inputs: {failed:?}");
+}
+
+/// The same checks on every sample of the repository and every public one, so that the
+/// mappings and their write-back run on real documents in every `cargo test`, not only
+/// under the fuzzer.
+#[test]
+fn samples_pass_every_check() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut walk = vec![root.join("samples"), root.join("../shared/samples-public")];
+    while let Some(dir) = walk.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "edi" || e == "txt" || e == "x12")
+            {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 100, "only {} sample files found", files.len());
+    for path in files {
+        let mut data = vec![7u8];
+        data.extend(std::fs::read(&path).unwrap());
+        let result = std::panic::catch_unwind(|| check(&data));
+        assert!(result.is_ok(), "{} fails the checks", path.display());
+    }
 }
