@@ -766,3 +766,28 @@ fn bots_accepts_the_emitted_856s() {
     }
     common::bots_accepts(&files, "emitted 856s");
 }
+
+/// The public 856s cannot go back out as they stand, each for a reason of its own, and the
+/// refusal names it: we never send what a buyer's translator would reject.
+#[test]
+fn public_856s_written_back_are_refused_for_their_own_faults() {
+    let reasons = [
+        // The pharmacy notice marks its carton with 16 digits.
+        "order 1 carton 1: its SSCC 0354023220190916 is not a valid SSCC-18",
+        // edigate writes 004010 and 005010.
+        "version 004060 cannot be written",
+        // stupidedi's failing example (lines end the segments): its N104 ends with a '~',
+        // the segment terminator of everything we write, and its HL02 names a later HL.
+        "N104 contains '~', which is a delimiter of this interchange",
+    ];
+    for (path, reason) in public_856s().iter().zip(reasons) {
+        let x12 = std::fs::read(path).unwrap();
+        let (_, written) = written_back(&x12);
+        let refused = written.expect_err("refused");
+        assert!(
+            refused.to_string().contains(reason),
+            "{}: {refused}",
+            path.display()
+        );
+    }
+}
