@@ -331,10 +331,10 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
 
     fn control_segment(&mut self, s: &Segment<'_>) {
         self.acks.control_segment(s);
-        if let (Some(t), Ok(specs)) = (
-            self.acks.reading.interchange_acks.pop(),
-            crate::spec::standard(),
-        ) {
+        // The specs (for the codes' words) are loaded only once an acknowledgement is read.
+        if let Some(t) = self.acks.reading.interchange_acks.pop()
+            && let Some(specs) = specs()
+        {
             self.ta1s.push(ta1_json(&t, specs));
         }
     }
@@ -408,15 +408,16 @@ impl<W: Write> Visitor<'_> for JsonReport<W> {
             self.object(|buf| segment_json(buf, comma, se));
         }
         self.acks.transaction_end(t, se);
-        let acknowledges = match (
-            self.acks.reading.functional_acks.pop(),
-            crate::spec::standard(),
-        ) {
-            (Some(a), Ok(specs)) => format!(
-                "\"acknowledges\":{},",
-                functional_ack_json(&a, specs, &self.group_version)
-            ),
-            _ => String::new(),
+        let acknowledges = match self.acks.reading.functional_acks.pop() {
+            Some(a) => specs()
+                .map(|specs| {
+                    format!(
+                        "\"acknowledges\":{},",
+                        functional_ack_json(&a, specs, &self.group_version)
+                    )
+                })
+                .unwrap_or_default(),
+            None => String::new(),
         };
         let segments = self.segments;
         self.write(|o| {
@@ -572,7 +573,9 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
         let text = format!("{}{}", lossy(s.id), lossy(s.body));
         self.line(1, format_args!("control segment {}", esc(&text)));
         self.acks.control_segment(s);
-        if let (Some(t), Some(specs)) = (self.acks.reading.interchange_acks.pop(), specs()) {
+        if let Some(t) = self.acks.reading.interchange_acks.pop()
+            && let Some(specs) = specs()
+        {
             self.line(2, format_args!("{}", ta1_text(&t, specs)));
         }
     }
@@ -620,7 +623,9 @@ impl<W: Write> Visitor<'_> for TextReport<W> {
         }
         self.line(self.depth, format_args!("{} segments", t.segment_count));
         self.acks.transaction_end(t, se);
-        if let (Some(a), Some(specs)) = (self.acks.reading.functional_acks.pop(), specs()) {
+        if let Some(a) = self.acks.reading.functional_acks.pop()
+            && let Some(specs) = specs()
+        {
             for line in functional_ack_text(&a, specs, &self.group_version) {
                 self.line(self.depth, format_args!("{line}"));
             }

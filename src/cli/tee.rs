@@ -68,8 +68,9 @@ pub struct Pump<R> {
 impl<R: Read> Pump<R> {
     pub fn run(mut self) {
         loop {
-            let mut chunk = vec![0; CHUNK];
-            let filled = match fill(&mut self.input, &mut chunk) {
+            // Filled as read, never zeroed first.
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let filled = match (&mut self.input).take(CHUNK as u64).read_to_end(&mut chunk) {
                 Ok(n) => n,
                 Err(e) => {
                     for tx in &self.senders {
@@ -81,7 +82,6 @@ impl<R: Read> Pump<R> {
             if filled == 0 {
                 return;
             }
-            chunk.truncate(filled);
             let chunk = Arc::new(chunk);
             self.senders
                 .retain(|tx| tx.send(Ok(Arc::clone(&chunk))).is_ok());
@@ -90,20 +90,6 @@ impl<R: Read> Pump<R> {
             }
         }
     }
-}
-
-/// Reads until `buf` is full or the input ends.
-fn fill(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match input.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]

@@ -83,12 +83,19 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     let ([for_mapping, for_checking], pump) = tee::<2>(input);
 
     thread::scope(|s| {
-        s.spawn(move || pump.run());
+        // Named, so that a profile or a stuck process says which pass is which.
+        thread::Builder::new()
+            .name("read".into())
+            .spawn_scoped(s, move || pump.run())?;
         let (verdict_tx, verdicts) = sync_channel::<Vec<SetReport>>(QUEUE);
-        let checker = s.spawn(move || check(specs, for_checking, verdict_tx));
+        let checker = thread::Builder::new()
+            .name("validate".into())
+            .spawn_scoped(s, move || check(specs, for_checking, verdict_tx))?;
         let (message_tx, messages) = sync_channel::<Vec<Message>>(QUEUE);
         let name = &name;
-        let writer = s.spawn(move || write(name, format, messages, verdicts, &policy));
+        let writer = thread::Builder::new()
+            .name("write".into())
+            .spawn_scoped(s, move || write(name, format, messages, verdicts, &policy))?;
         let mapped = map_sets(for_mapping, &message_tx);
         drop(message_tx);
         let written = writer
