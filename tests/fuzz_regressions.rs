@@ -522,7 +522,11 @@ fn samples_pass_every_check() {
             }
         }
     }
-    assert!(files.len() >= 100, "only {} sample files found", files.len());
+    assert!(
+        files.len() >= 100,
+        "only {} sample files found",
+        files.len()
+    );
     for path in files {
         let mut data = vec![7u8];
         data.extend(std::fs::read(&path).unwrap());
