@@ -8,6 +8,7 @@
 
 pub mod document;
 pub mod map;
+pub mod partner;
 pub mod spec;
 pub mod validate;
 pub mod x12;

@@ -121,6 +121,20 @@ const FORBIDDEN: &[(&str, &str, &str)] = &[
     ),
     ("map", "anyhow", "library errors are thiserror types"),
     ("map", "tokio", "the pure core has no runtime"),
+    // partner: profiles are read from text the caller hands in; rules run on data.
+    (
+        "partner",
+        "std::fs",
+        "profiles are text the caller reads; it also says which paths exist",
+    ),
+    (
+        "partner",
+        "std::net",
+        "the pure core never touches the network",
+    ),
+    ("partner", "SystemTime", "the pure core has no clock"),
+    ("partner", "anyhow", "library errors are typed"),
+    ("partner", "tokio", "the pure core has no runtime"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -21,6 +21,7 @@ use crate::document::packing::ship_notice_from;
 use crate::document::shipment::{DerivationProblem, ShipmentConfirmation, resolve};
 use crate::map::ts810_out::invoice_amounts;
 use crate::map::ts850;
+use crate::partner::Profile;
 use crate::x12::TransactionSetReader;
 
 #[derive(clap::Args)]
@@ -144,12 +145,38 @@ fn inputs(args: &Args) -> anyhow::Result<Option<(PurchaseOrder, ShipmentConfirma
     input
         .read_to_string(&mut text)
         .with_context(|| format!("cannot read {name}"))?;
-    let confirmation: ShipmentConfirmation = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{name} is not a shipment confirmation (see the README, \"Shipment confirmations\")"
-        )
-    })?;
+    let mut confirmation: ShipmentConfirmation =
+        serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{name} is not a shipment confirmation (see the README, \"Shipment confirmations\")"
+            )
+        })?;
+    if let Some(profile) = args.envelope.profile()? {
+        agreed_with(&profile, &order, &mut confirmation);
+    }
     Ok(Some((order, confirmation)))
+}
+
+/// What the partner's profile says where the confirmation is silent: the ASN structure it
+/// wants, our GS1 company prefix towards it, and the agreed terms when the order states
+/// none (the order's own terms, when stated, are the ones it was placed on).
+fn agreed_with(profile: &Profile, order: &PurchaseOrder, confirmation: &mut ShipmentConfirmation) {
+    if confirmation.structure.is_none() {
+        confirmation.structure = profile.asn_structure.clone();
+    }
+    if let Some(series) = confirmation.sscc.as_mut()
+        && series.company_prefix.is_empty()
+        && let Some(prefix) = &profile.gs1_company_prefix
+    {
+        series.company_prefix.clone_from(prefix);
+        series.extension_digit = profile.sscc_extension_digit;
+    }
+    if let Some(invoice) = confirmation.invoice.as_mut()
+        && invoice.terms.is_empty()
+        && order.terms.is_empty()
+    {
+        invoice.terms.clone_from(&profile.terms);
+    }
 }
 
 /// The one 850 in `path` (or the one numbered `number`), translated; `None` when its

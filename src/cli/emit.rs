@@ -27,6 +27,7 @@ use crate::map::ts810_out::emit_invoice;
 use crate::map::ts820_out::emit_remittance;
 use crate::map::ts850_out::emit_purchase_order;
 use crate::map::ts856_out::emit_ship_notice;
+use crate::partner::Profile;
 use crate::x12::PartyId;
 
 #[derive(clap::Args)]
@@ -60,9 +61,17 @@ pub(super) struct DocumentArgs {
     envelope: EnvelopeArgs,
 }
 
-/// The envelope of what is emitted, when no partner profile gives it.
+/// The envelope of what is emitted: from the partner's profile, from these flags (which win),
+/// or from the document's source.
 #[derive(clap::Args)]
 pub(super) struct EnvelopeArgs {
+    /// The partner to send to (`partners/ID.toml`): ISA ids and GS codes both ways, the
+    /// version it trades the set in, its delimiters, test or production.
+    #[arg(long, value_name = "ID")]
+    partner: Option<String>,
+    /// The folder of partner profiles.
+    #[arg(long = "partners", value_name = "DIR", default_value = "partners")]
+    partners: PathBuf,
     /// The X12 version of the group (ISA12 follows: 00401 or 00501); by default the
     /// document's source version when it is one of these, else 004010.
     #[arg(
@@ -95,6 +104,16 @@ pub(super) struct EnvelopeArgs {
     /// Mark the interchange as a test (ISA15 T) rather than production (P).
     #[arg(long)]
     test: bool,
+}
+
+impl EnvelopeArgs {
+    /// The profile `--partner` names, read and checked.
+    pub(super) fn profile(&self) -> anyhow::Result<Option<Profile>> {
+        match &self.partner {
+            Some(id) => Ok(Some(super::partners::profile(&self.partners, id)?)),
+            None => Ok(None),
+        }
+    }
 }
 
 /// A canonical document `emit` can write: how it is named, where its default envelope
@@ -266,7 +285,7 @@ pub(super) fn emit_document<D: Outbound>(
     document: &D,
     args: &EnvelopeArgs,
 ) -> anyhow::Result<Status> {
-    let envelope = envelope(args, document.source())?;
+    let envelope = envelope(args, document.source(), D::SET)?;
     let mut err = io::stderr().lock();
     let result = document.emit(&envelope, &mut io::stdout().lock());
     match result {
@@ -302,18 +321,40 @@ pub(super) fn emit_document<D: Outbound>(
     }
 }
 
-/// The envelope from the flags, parties defaulting to the document's source.
-fn envelope(args: &EnvelopeArgs, source: &Source) -> anyhow::Result<EmitEnvelope> {
-    let sender = party(
-        "--sender",
-        args.sender.as_deref(),
-        source.interchange_sender.as_ref(),
-    )?;
-    let receiver = party(
-        "--receiver",
-        args.receiver.as_deref(),
-        source.interchange_receiver.as_ref(),
-    )?;
+/// The envelope of a set `set`: flags first, then the partner's profile, then the document's
+/// source.
+fn envelope(args: &EnvelopeArgs, source: &Source, set: &str) -> anyhow::Result<EmitEnvelope> {
+    let profile = args.profile()?;
+    let test = args.test || profile.as_ref().is_some_and(|p| p.test);
+    let sender = match (&args.sender, &profile) {
+        (None, Some(p)) => p.us.isa_for(test).clone(),
+        _ => party(
+            "--sender",
+            args.sender.as_deref(),
+            source.interchange_sender.as_ref(),
+        )?,
+    };
+    let receiver = match (&args.receiver, &profile) {
+        (None, Some(p)) => p.partner.isa_for(test).clone(),
+        _ => party(
+            "--receiver",
+            args.receiver.as_deref(),
+            source.interchange_receiver.as_ref(),
+        )?,
+    };
+    let from_profile = match &profile {
+        Some(p) => match p.version_for(set) {
+            Some(version) => Some(version),
+            None if args.x12_version.is_none() => bail!(
+                "partner {} trades no {set}: its profile's envelope.versions names {}; add \
+                 the set there, or give --version",
+                p.id,
+                p.versions.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            None => None,
+        },
+        None => None,
+    };
     let now = chrono::Utc::now();
     let date = match &args.date {
         Some(text) => NaiveDate::parse_from_str(text, "%Y%m%d")
@@ -340,16 +381,23 @@ fn envelope(args: &EnvelopeArgs, source: &Source) -> anyhow::Result<EmitEnvelope
     let version = args
         .x12_version
         .as_deref()
+        .or(from_profile)
         .or(from_source)
         .unwrap_or("004010");
     let mut envelope = EmitEnvelope::new(sender, receiver, version, args.control, date, time);
+    if let Some(p) = &profile {
+        envelope.group_sender.clone_from(&p.us.gs);
+        envelope.group_receiver.clone_from(&p.partner.gs);
+        envelope.delimiters = p.delimiters;
+        envelope.line_suffix.clone_from(&p.line_suffix);
+    }
     if let Some(code) = &args.group_sender {
         envelope.group_sender = code.clone();
     }
     if let Some(code) = &args.group_receiver {
         envelope.group_receiver = code.clone();
     }
-    if args.test {
+    if test {
         envelope.usage = Usage::Test;
     }
     Ok(envelope)

@@ -8,6 +8,7 @@ mod derive;
 mod emit;
 mod generate;
 mod parse;
+mod partners;
 mod specs;
 mod tee;
 mod translate;
@@ -68,6 +69,9 @@ enum Command {
     /// ids and product ids, each line's status; emitted as `emit asn` does (`--document`
     /// prints the notice JSON instead). Exit status as for `invoice`.
     Asn(derive::Args),
+    /// The partner profiles (`partners/<id>.toml`): `list`, `show ID`, `check [DIR]` (every
+    /// problem with file, line, key and what is allowed; exit 1 on any).
+    Partners(partners::Args),
 }
 
 /// Exit statuses of every command.
@@ -105,6 +109,7 @@ pub fn main() -> ExitCode {
         Command::Emit(args) => emit::run(&args),
         Command::Invoice(args) => derive::invoice(&args),
         Command::Asn(args) => derive::asn(&args),
+        Command::Partners(args) => partners::run(&args),
     };
     match result {
         Ok(status) => status.into(),

@@ -80,6 +80,8 @@ pub struct ShipmentConfirmation {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SsccSeries {
+    /// Empty: the partner profile's (`commercial.gs1_company_prefix`).
+    #[serde(default)]
     pub company_prefix: String,
     #[serde(default)]
     pub extension_digit: u8,
@@ -394,6 +396,14 @@ impl Resolver<'_> {
             );
             return None;
         };
+        if series.company_prefix.is_empty() {
+            self.problem(
+                place,
+                "has no SSCC and the \"sscc\" series has no company_prefix: give it, or the \
+                 partner whose profile has commercial.gs1_company_prefix",
+            );
+            return None;
+        }
         loop {
             let serial = self.next_serial?;
             self.next_serial = serial.checked_add(1);

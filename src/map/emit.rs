@@ -70,6 +70,12 @@ pub struct EmitEnvelope {
     pub date: NaiveDate,
     pub time: NaiveTime,
     pub usage: Usage,
+    /// The partner's delimiters; `*`, `>`, `^` (from 005010), `~` unless its profile says
+    /// otherwise.
+    pub delimiters: Delimiters,
+    /// After each segment terminator: "\n" (a file a person can read, and every partner's
+    /// parser skips it), "\r\n" or "".
+    pub line_suffix: String,
 }
 
 impl EmitEnvelope {
@@ -95,6 +101,8 @@ impl EmitEnvelope {
             date,
             time,
             usage: Usage::Production,
+            delimiters: Delimiters::COMMON,
+            line_suffix: "\n".to_owned(),
         }
     }
 }
@@ -692,9 +700,7 @@ pub(crate) fn emit<W: Write, T>(
     let isa12 = isa_version(&envelope.version)?;
     let mut bytes: Vec<u8> = Vec::new();
     let (labels, mut problems, value) = {
-        // "\n" after each terminator: a file a person can read, and every partner's parser
-        // skips it.
-        let mut w = InterchangeWriter::new(&mut bytes, Delimiters::COMMON, "\n")?;
+        let mut w = InterchangeWriter::new(&mut bytes, envelope.delimiters, &envelope.line_suffix)?;
         let mut isa = InterchangeEnvelope::new(
             envelope.sender.clone(),
             envelope.receiver.clone(),

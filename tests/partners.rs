@@ -1,0 +1,242 @@
+//! `edigate partners` and `--partner`: the sample profiles listed, shown and checked; a folder
+//! of broken profiles fails the check with every problem named; a document emitted or derived
+//! for a partner carries that partner's envelope (ids both ways, group codes, version,
+//! delimiters, test or production) and its agreed ASN structure and GS1 prefix; Bots accepts
+//! what is written for the 004010 partners.
+
+mod common;
+
+use common::edigate;
+
+const ENVELOPE: &[&str] = &["--control", "4001", "--date", "20261120", "--time", "0930"];
+
+#[test]
+fn the_sample_partners_list_show_and_check_sound() {
+    let (status, list, stderr) = edigate(&["partners", "list"]);
+    assert_eq!(status, 0, "{stderr}");
+    insta::assert_snapshot!("list", list);
+    for id in ["bigretail", "freshway", "northgate"] {
+        let (status, shown, stderr) = edigate(&["partners", "show", id]);
+        assert_eq!(status, 0, "{stderr}");
+        insta::assert_snapshot!(format!("show-{id}"), shown);
+    }
+    let (status, out, stderr) = edigate(&["partners", "check"]);
+    assert_eq!(
+        (status, out.as_str(), stderr.as_str()),
+        (0, "partners: 3 profile(s), all sound\n", "")
+    );
+}
+
+#[test]
+fn a_folder_of_broken_profiles_fails_the_check_naming_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        r#"id = "bad"
+name = "Bad"
+
+[partner]
+isa = "ZZ:THEM"
+
+[us]
+isa = "ZZZ:US"
+
+[envelope]
+versions = { "850" = "004010", "810" = "003040" }
+delimiters = { element = "*", component = ">", segment = "*" }
+
+[transport.sftp]
+host = "h"
+user = "u"
+password = "hunter2"
+inbound = "/in"
+outbound = "/out"
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        "id = \"typo\"\nname = \"T\"\nenvironment = \"test\"\n",
+    )
+    .unwrap();
+    let path = dir.path().display().to_string();
+    let (status, stdout, stderr) = edigate(&["partners", "check", &path]);
+    assert_eq!(status, 1, "{stdout}{stderr}");
+    let stderr = stderr.replace(&path, "DIR");
+    insta::assert_snapshot!("check-broken", stderr);
+}
+
+#[test]
+fn an_unknown_partner_or_a_set_it_does_not_trade_is_exit_2() {
+    let (status, _, stderr) = edigate(&[
+        "emit",
+        "invoice",
+        "--input",
+        "samples/documents/invoice-2-10-net-30.json",
+        "--partner",
+        "nobody",
+    ]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains("no partner 'nobody' in partners (known: bigretail, freshway, northgate)"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = edigate(&[
+        "emit",
+        "remittance",
+        "--input",
+        "samples/documents/remittance-discount-taken.json",
+        "--partner",
+        "bigretail",
+    ]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains("partner bigretail trades no 820"),
+        "{stderr}"
+    );
+}
+
+fn emit_for(partner: &str, kind: &str, input: &str) -> String {
+    let mut args = vec!["emit", kind, "--input", input, "--partner", partner];
+    args.extend_from_slice(ENVELOPE);
+    let (status, x12, stderr) = edigate(&args);
+    assert_eq!(status, 0, "{partner} {kind}: {stderr}");
+    x12
+}
+
+#[test]
+fn what_is_emitted_for_a_partner_carries_its_envelope() {
+    // Freshway: GLNs both ways (qualifier 14), 005010, ':' between components, production.
+    let x12 = emit_for(
+        "freshway",
+        "asn",
+        "samples/documents/asn-standard-pack.json",
+    );
+    assert!(
+        x12.starts_with(
+            "ISA*00*          *00*          *14*0614141000012  *14*0860001000008  *261120*0930*^*00501*000004001*0*P*:~\n"
+        ),
+        "{x12}"
+    );
+    assert!(
+        x12.contains("\nGS*SH*0614141000012*0860001000008*20261120*0930*4001*X*005010~\n"),
+        "{x12}"
+    );
+    // Northgate trades in its test environment: ISA15 T, its DUNS, our ZZ id, 004010.
+    let x12 = emit_for(
+        "northgate",
+        "invoice",
+        "samples/documents/invoice-2-10-net-30.json",
+    );
+    assert!(
+        x12.contains("*ZZ*ACMESUPPLY     *01*123456789      *"),
+        "{x12}"
+    );
+    assert!(x12.contains("*U*00401*000004001*0*T*>~"), "{x12}");
+    assert!(x12.contains("GS*IN*ACMESUPPLY*NORTHGATE*"), "{x12}");
+    // Flags still win over the profile.
+    let mut args = vec![
+        "emit",
+        "invoice",
+        "--input",
+        "samples/documents/invoice-2-10-net-30.json",
+        "--partner",
+        "freshway",
+        "--group-receiver",
+        "FWAP",
+        "--version",
+        "004010",
+    ];
+    args.extend_from_slice(ENVELOPE);
+    let (status, x12, stderr) = edigate(&args);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(x12.contains("*U*00401*000004001*0*P*:~"), "{x12}");
+    assert!(
+        x12.contains("GS*IN*0614141000012*FWAP*20261120*0930*4001*X*004010~"),
+        "{x12}"
+    );
+}
+
+#[test]
+fn a_shipment_for_a_partner_follows_its_agreed_asn_and_gs1_prefix() {
+    // The confirmation names neither a structure nor a company prefix: BigRetail's profile
+    // gives pick and pack and the prefix 0614141 (the sample's own prefix, so the SSCCs are
+    // those of the pinned notice).
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::repo(
+        "samples/shipments/ship-pick-and-pack-partial.json",
+    ))
+    .unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value.as_object_mut().unwrap().remove("structure");
+    value["sscc"]
+        .as_object_mut()
+        .unwrap()
+        .remove("company_prefix");
+    let shipment = dir.path().join("ship.json");
+    std::fs::write(&shipment, value.to_string()).unwrap();
+    let shipment = shipment.display().to_string();
+    let mut args = vec![
+        "asn",
+        "--order",
+        "samples/shipments/po-4500012345.edi",
+        "--shipment",
+        &shipment,
+        "--partner",
+        "bigretail",
+    ];
+    args.extend_from_slice(ENVELOPE);
+    let (status, x12, stderr) = edigate(&args);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        x12.contains("BSN*00*SH-000481*20261119*0930*0001~"),
+        "{x12}"
+    );
+    assert!(x12.contains("MAN*GM*006141410000010011~"), "{x12}");
+    // Without a partner the missing prefix is named.
+    let (status, _, stderr) = edigate(&[
+        "asn",
+        "--order",
+        "samples/shipments/po-4500012345.edi",
+        "--shipment",
+        &shipment,
+    ]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("the \"sscc\" series has no company_prefix"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bots_accepts_what_is_written_for_the_004010_partners() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (partner, kind, input) in [
+        (
+            "bigretail",
+            "invoice",
+            "samples/documents/invoice-2-10-net-30.json",
+        ),
+        (
+            "bigretail",
+            "asn",
+            "samples/documents/asn-pick-and-pack.json",
+        ),
+        (
+            "northgate",
+            "remittance",
+            "samples/documents/remittance-short-pay-deduction.json",
+        ),
+        (
+            "northgate",
+            "po",
+            "samples/documents/po-2-10-net-30-pack-allowances.json",
+        ),
+    ] {
+        let path = dir.path().join(format!("{partner}-{kind}.x12"));
+        std::fs::write(&path, emit_for(partner, kind, input)).unwrap();
+        files.push(path);
+    }
+    common::bots_accepts(&files, "what was written for the partners");
+}
