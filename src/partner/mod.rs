@@ -2,14 +2,16 @@
 //! transport, commercial terms) read and checked, and the directory that finds the partner an
 //! interchange comes from. Pure: the caller reads the files and says which paths exist.
 
+pub mod compliance;
 pub mod profile;
+pub mod rules;
 
 pub use profile::{Identity, Profile, ProfileError, RawProfile, Secret, read};
 
 use crate::x12::PartyId;
 
 /// Every partner profile, checked together.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Directory {
     pub profiles: Vec<Profile>,
 }

@@ -17,6 +17,8 @@ use crate::document::terms::Terms;
 use crate::map::ack::Ta1Policy;
 use crate::x12::{Delimiters, PartyId};
 
+use super::rules::{self, RawRule, Rule};
+
 /// The transaction sets a profile may name, and the versions edigate speaks.
 pub const SETS: &[&str] = &["850", "810", "856", "820", "997"];
 pub const VERSIONS: &[&str] = &["004010", "005010"];
@@ -39,6 +41,9 @@ pub struct RawProfile {
     pub transport: Option<RawTransport>,
     #[serde(default)]
     pub commercial: RawCommercial,
+    /// The partner's compliance rules (`[[rules]]`, see `rules.rs`).
+    #[serde(default)]
+    pub rules: Vec<RawRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -235,7 +240,7 @@ pub struct RawCommercial {
 }
 
 /// A profile checked and resolved.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Profile {
     pub id: String,
     pub name: String,
@@ -256,6 +261,7 @@ pub struct Profile {
     pub sscc_extension_digit: u8,
     pub asn_structure: Option<PackingStructure>,
     pub pallets: bool,
+    pub rules: Vec<Rule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -527,6 +533,7 @@ impl Resolver<'_> {
                 ),
             );
         }
+        let rules = self.rules(&raw);
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
@@ -552,7 +559,59 @@ impl Resolver<'_> {
             sscc_extension_digit: raw.commercial.sscc_extension_digit,
             asn_structure: raw.commercial.asn_structure,
             pallets: raw.commercial.pallets,
+            rules,
         })
+    }
+
+    /// The rules, each checked against the spec of the version its set is traded in.
+    fn rules(&mut self, raw: &RawProfile) -> Vec<Rule> {
+        let Ok(specs) = crate::spec::standard() else {
+            self.error(
+                "rules",
+                "the built-in specs are broken, so no rule can be checked",
+            );
+            return Vec::new();
+        };
+        let mut rules = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for (index, rule) in raw.rules.iter().enumerate() {
+            if seen.contains(&rule.id.as_str()) {
+                self.rule_error(
+                    &format!("rules[{index}].id"),
+                    &rule.id,
+                    format!("'{}' is the id of an earlier rule too", rule.id),
+                );
+            }
+            seen.push(&rule.id);
+            let version = raw.envelope.versions.get(&rule.set).map(String::as_str);
+            match rules::resolve(rule, index, version, specs) {
+                Ok(rule) => rules.push(rule),
+                Err(problems) => {
+                    for (key, message) in problems {
+                        self.rule_error(&key, &rule.id, message);
+                    }
+                }
+            }
+        }
+        rules
+    }
+
+    /// A problem with a rule, found at the rule's `id = ...` line.
+    fn rule_error(&mut self, key: &str, id: &str, message: String) {
+        let line = self
+            .text
+            .lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.starts_with("id") && l.contains(&format!("\"{id}\""))
+            })
+            .map(|i| i + 1);
+        self.errors.push(ProfileError {
+            file: self.file.to_owned(),
+            line,
+            key: format!("{key} (rule {id})"),
+            message,
+        });
     }
 
     fn identity(&mut self, key: &str, raw: &RawIdentity) -> Option<Identity> {

@@ -228,3 +228,209 @@ fn version_005010_needs_a_repetition_separator() {
         "{e:?}"
     );
 }
+
+// Rules ------------------------------------------------------------------------------------
+
+fn bigretail() -> Profile {
+    read(
+        "partners/bigretail.toml",
+        include_str!("../../partners/bigretail.toml"),
+        &none_exist,
+    )
+    .unwrap()
+}
+
+fn with_rule(rule: &str) -> Vec<String> {
+    let text = format!(
+        "{}\nsource = {{ guide = \"G\" }}\nmessage = \"M\"\n",
+        GOOD.replace(
+            "\"810\" = \"004010\"",
+            "\"810\" = \"004010\", \"856\" = \"004010\""
+        ) + "\n[[rules]]\n"
+            + rule
+    );
+    match read("partners/acme-test.toml", &text, &none_exist) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_rule_is_checked_against_the_spec_of_its_version() {
+    let cases = [
+        (
+            "id = \"R1\"\nkind = \"segment\"\nset = \"856\"\nsegment = \"XYZ\"\nusage = \"required\"\nseverity = \"reject\"",
+            "rules[0].segment (rule R1): XYZ is not a segment of version 004010",
+        ),
+        (
+            "id = \"R2\"\nkind = \"element\"\nset = \"856\"\nsegment = \"REF\"\nelement = \"REF09\"\nrequired = true\nseverity = \"error\"",
+            "rules[0].element (rule R2): REF09 is not an element of REF, which has 4",
+        ),
+        (
+            "id = \"R3\"\nkind = \"element\"\nset = \"856\"\nsegment = \"REF\"\nelement = \"REF02\"\npattern = \"[A-Z\"\nseverity = \"error\"",
+            "rules[0].pattern (rule R3): '[A-Z' is not a valid pattern",
+        ),
+        (
+            "id = \"R4\"\nkind = \"segment\"\nset = \"856\"\nsegment = \"REF\"\nloop = \"PO1\"\nusage = \"required\"\nseverity = \"error\"",
+            "rules[0].loop (rule R4): PO1 is not a loop of the 856 in version 004010",
+        ),
+        (
+            "id = \"R5\"\nkind = \"segment\"\nset = \"850\"\nsegment = \"REF\"\nlevel = \"O\"\nusage = \"required\"\nseverity = \"error\"",
+            "rules[0].level (rule R5): names an HL level, which only an 856 has",
+        ),
+        (
+            "id = \"R6\"\nkind = \"deadline\"\nset = \"856\"\nsegment = \"BSN\"\nseverity = \"error\"",
+            "rules[0].kind (rule R6): is 'deadline'; built so far: segment, element, check_digit",
+        ),
+        (
+            "id = \"R7\"\nkind = \"segment\"\nset = \"820\"\nsegment = \"TRN\"\nusage = \"required\"\nseverity = \"error\"",
+            "rules[0].set (rule R7): is 820, which the profile's envelope.versions does not name",
+        ),
+        (
+            "id = \"R8\"\nkind = \"segment\"\nset = \"856\"\nsegment = \"REF\"\nusage = \"required\"\nrequired = true\nseverity = \"fatal\"",
+            "rules[0].severity (rule R8): is 'fatal'; allowed: reject, error, warning",
+        ),
+    ];
+    for (rule, want) in cases {
+        let errors = with_rule(rule);
+        assert!(
+            errors.iter().any(|e| e.contains(want)),
+            "{rule}\n  wanted: {want}\n  got: {errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn two_rules_with_one_id_are_refused() {
+    let rule = "id = \"R1\"\nkind = \"segment\"\nset = \"856\"\nsegment = \"REF\"\nusage = \"required\"\nseverity = \"error\"\nmessage = \"M\"\nsource = { guide = \"G\" }\n";
+    let text = format!(
+        "{}\n[[rules]]\n{rule}\n[[rules]]\n{rule}",
+        GOOD.replace("\"810\" = \"004010\"", "\"856\" = \"004010\"")
+    );
+    let e: Vec<String> = read("partners/acme-test.toml", &text, &none_exist)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("rules[1].id (rule R1): 'R1' is the id of an earlier rule too"),
+        "{e:?}"
+    );
+}
+
+/// A BigRetail ASN: shipment, two orders, a pallet under the first with two cartons.
+const ASN: &str = "
+BSN*00*SH-1*20261119*0930*0001
+HL*1**S*1
+TD1*CTN25*3****G*30*LB
+REF*BM*BOL-778812
+HL*2*1*O*1
+PRF*4500012345
+REF*IA*77120
+HL*3*2*T*1
+MAN*GM*006141410000010011
+HL*4*3*P*0
+MAN*GM*006141410000010028
+HL*5*3*P*0
+MAN*GM*006141410000010035
+HL*6*1*O*1
+PRF*4500012346
+REF*IA*77120
+HL*7*6*P*0
+MAN*GM*006141410000010042
+CTT*7
+";
+
+fn evaluate_asn(body: &str) -> Vec<compliance::ComplianceFinding> {
+    let profile = bigretail();
+    crate::map::translate::test_support::mapped("004010", "SH", "856", body, |set| {
+        compliance::evaluate(&profile, set, rules::Direction::Outbound)
+    })
+}
+
+#[test]
+fn a_compliant_asn_breaks_no_rule() {
+    assert_eq!(evaluate_asn(ASN), []);
+}
+
+#[test]
+fn a_missing_vendor_number_is_named_at_its_order_level_with_its_source_and_cost() {
+    let asn = ASN.replacen("REF*IA*77120\nHL*7", "HL*7", 1);
+    let findings = evaluate_asn(&asn);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(
+        (f.rule.as_str(), f.segment.as_str(), f.position),
+        ("BR-856-VENDOR", "REF", 15)
+    );
+    assert_eq!(
+        f.detail,
+        "REF*IA is missing from the level O HL at segment 15"
+    );
+    assert_eq!(
+        f.to_string(),
+        "reject BR-856-VENDOR at segment 15 (REF), byte 404: Every order level of an ASN carries \
+         our BigRetail vendor number (REF*IA), once. — REF*IA is missing from the level O HL at \
+         segment 15 [BigRetail 856 Implementation Guide v4.2, section 4.3 Order level, page 18 \
+         (2025-03-01)] (may cost 250.00 USD per ASN)"
+    );
+}
+
+#[test]
+fn a_vendor_number_twice_is_over_the_maximum() {
+    let asn = ASN.replacen("REF*IA*77120", "REF*IA*77120\nREF*IA*77121", 1);
+    let findings = evaluate_asn(&asn);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].position, 9);
+    assert_eq!(
+        findings[0].detail,
+        "REF*IA appears 2 time(s) in the level O HL at segment 6; at most 1 are allowed"
+    );
+}
+
+#[test]
+fn element_and_check_digit_rules_name_the_element_and_value() {
+    let asn = ASN
+        .replace("REF*BM*BOL-778812", "REF*BM*bol/778812")
+        .replace("MAN*GM*006141410000010028", "MAN*GM*006141410000010029")
+        .replace("HL*3*2*T*1\nMAN*GM*006141410000010011\n", "");
+    let findings = evaluate_asn(&asn);
+    let shown: Vec<(&str, u32, Option<&str>, Option<&str>)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.as_str(),
+                f.position,
+                f.element.as_deref(),
+                f.value.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("BR-856-PALLET", 1, None, None),
+            ("BR-856-BOL", 5, Some("REF02"), Some("bol/778812")),
+            ("BR-856-SSCC", 10, Some("MAN02"), Some("006141410000010029")),
+        ],
+        "{findings:#?}"
+    );
+    assert!(
+        findings[1].detail.contains("does not match the pattern"),
+        "{findings:#?}"
+    );
+    assert!(findings[2].detail.contains("check digit"), "{findings:#?}");
+}
+
+#[test]
+fn rules_for_the_other_direction_or_set_are_not_applied() {
+    let profile = bigretail();
+    // BR-856-VENDOR and BR-856-PALLET are outbound rules: a received 856 is not held to them.
+    let asn = ASN.replacen("REF*IA*77120\nHL*7", "HL*7", 1);
+    let findings =
+        crate::map::translate::test_support::mapped("004010", "SH", "856", &asn, |set| {
+            compliance::evaluate(&profile, set, rules::Direction::Inbound)
+        });
+    assert_eq!(findings, []);
+}

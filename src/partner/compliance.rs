@@ -1,0 +1,358 @@
+//! The compliance engine: a partner's rules evaluated on one transaction set, each broken rule
+//! a [`ComplianceFinding`] that says which rule, how serious, where (segment position,
+//! element, byte offset), the value found, what the partner's guide says and where it says
+//! it, and what breaking it may cost. Pure: the set is given, nothing is read or stored.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::profile::Profile;
+use super::rules::{Check, Direction, GuideRef, Penalty, Rule, RuleSeverity, Scheme, Selector};
+use crate::document::gs1;
+use crate::map::translate::{Placement, structure, text};
+use crate::x12::{Segment, TransactionSetRef};
+
+/// One rule a set breaks, at one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ComplianceFinding {
+    pub rule: String,
+    pub severity: RuleSeverity,
+    /// The segment the finding is about (for a missing segment: the one missing).
+    pub segment: String,
+    /// Position in the set, ST = 1 (for a missing segment: where the loop or level it was
+    /// missing from starts).
+    pub position: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub offset: u64,
+    /// The partner's words for the rule.
+    pub message: String,
+    /// What was found, in words.
+    pub detail: String,
+    pub source: GuideRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub penalty: Option<Penalty>,
+}
+
+impl fmt::Display for ComplianceFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            RuleSeverity::Reject => "reject",
+            RuleSeverity::Error => "error",
+            RuleSeverity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{severity} {} at segment {} ({}), byte {}: {} — {} [{}]",
+            self.rule,
+            self.position,
+            self.element.as_deref().unwrap_or(&self.segment),
+            self.offset,
+            self.message,
+            self.detail,
+            self.source
+        )?;
+        if let Some(p) = &self.penalty {
+            write!(f, " (may cost {} {} {})", p.amount, p.currency, p.per)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where one segment of the set sits, for the selectors.
+struct Placed<'s, 'a> {
+    segment: &'s Segment<'a>,
+    /// The loops it is in, outermost first, with the iteration of each: "HL[3]/N1[1]".
+    loops: Vec<(String, String)>,
+    /// In an 856: the position of the HL whose level the segment belongs to, and its HL03.
+    level: Option<(u32, String)>,
+}
+
+/// Every rule of `profile` for this set and direction, evaluated on `set`.
+pub fn evaluate(
+    profile: &Profile,
+    set: &TransactionSetRef<'_>,
+    direction: Direction,
+) -> Vec<ComplianceFinding> {
+    let rules: Vec<&Rule> = profile
+        .rules
+        .iter()
+        .filter(|r| r.set == set.header.id && r.direction.covers(direction))
+        .collect();
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let placed = place(set);
+    let mut findings = Vec::new();
+    for rule in rules {
+        match &rule.check {
+            Check::Usage { min, max } => usage(rule, &placed, *min, *max, &mut findings),
+            Check::Element { .. } | Check::CheckDigit { .. } => {
+                for p in placed.iter().filter(|p| selects(&rule.selector, p)) {
+                    element(rule, p.segment, &mut findings);
+                }
+            }
+        }
+    }
+    findings.sort_by_key(|f| f.position);
+    findings
+}
+
+fn place<'s, 'a>(set: &'s TransactionSetRef<'a>) -> Vec<Placed<'s, 'a>> {
+    let mut placement = structure(&set.header.id, &set.group.version).map(Placement::new);
+    let mut level: Option<(u32, String)> = None;
+    set.segments
+        .iter()
+        .map(|segment| {
+            let placed = placement
+                .as_mut()
+                .and_then(|p| p.place(segment.id))
+                .is_some();
+            let path = if placed {
+                placement.as_ref().and_then(Placement::loop_path)
+            } else {
+                None
+            };
+            let loops = path
+                .map(|path| {
+                    // Each loop with the path up to it: the identity of that loop instance.
+                    let parts: Vec<&str> = path.split('/').collect();
+                    (0..parts.len())
+                        .map(|i| {
+                            let id = parts[i].split('[').next().unwrap_or("").to_owned();
+                            (id, parts[..=i].join("/"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if segment.id == b"HL" {
+                level = Some((segment.position, text(segment.value(3))));
+            }
+            Placed {
+                segment,
+                loops,
+                level: level.clone(),
+            }
+        })
+        .collect()
+}
+
+fn selects(selector: &Selector, p: &Placed<'_, '_>) -> bool {
+    p.segment.id == selector.segment.as_bytes()
+        && selector
+            .qualifiers
+            .iter()
+            .all(|(n, value)| p.segment.value(*n as u32) == value.as_bytes())
+        && selector
+            .loop_id
+            .as_ref()
+            .is_none_or(|l| p.loops.iter().any(|(id, _)| id == l))
+        && selector
+            .level
+            .as_ref()
+            .is_none_or(|l| p.level.as_ref().is_some_and(|(_, level)| level == l))
+}
+
+/// `REF*IA`: a segment and the qualifier values that pick it, as a reader writes it.
+fn described(selector: &Selector) -> String {
+    let mut s = selector.segment.clone();
+    for (_, value) in &selector.qualifiers {
+        s.push('*');
+        s.push_str(value);
+    }
+    s
+}
+
+/// A segment rule: in each instance of the rule's scope (each HL of its level, each
+/// iteration of its loop, else the whole set), the selected segments are counted.
+fn usage(
+    rule: &Rule,
+    placed: &[Placed<'_, '_>],
+    min: u32,
+    max: Option<u32>,
+    findings: &mut Vec<ComplianceFinding>,
+) {
+    let selector = &rule.selector;
+    // Each scope instance: its key, the segment that starts it, and what it is called.
+    let scope_of = |p: &Placed<'_, '_>| -> Option<(String, String)> {
+        if let Some(level) = &selector.level {
+            return p.level.as_ref().filter(|(_, l)| l == level).map(|(at, l)| {
+                (
+                    format!("HL@{at}"),
+                    format!("the level {l} HL at segment {at}"),
+                )
+            });
+        }
+        if let Some(loop_id) = &selector.loop_id {
+            return p
+                .loops
+                .iter()
+                .find(|(id, _)| id == loop_id)
+                .map(|(_, instance)| (instance.clone(), format!("loop {instance}")));
+        }
+        Some(("set".to_owned(), "the set".to_owned()))
+    };
+    let mut scopes: Vec<(String, String, &Placed<'_, '_>, Vec<&Placed<'_, '_>>)> = Vec::new();
+    for p in placed {
+        let Some((key, name)) = scope_of(p) else {
+            continue;
+        };
+        if scopes.last().is_none_or(|(k, ..)| *k != key) {
+            scopes.push((key, name, p, Vec::new()));
+        }
+        if selects(selector, p)
+            && let Some((.., found)) = scopes.last_mut()
+        {
+            found.push(p);
+        }
+    }
+    let what = described(selector);
+    for (_, name, start, found) in scopes {
+        let count = found.len() as u32;
+        if count < min {
+            findings.push(finding(
+                rule,
+                &selector.segment,
+                start.segment.position,
+                start.segment.offset,
+                None,
+                None,
+                if min == 1 {
+                    format!("{what} is missing from {name}")
+                } else {
+                    format!("{what} appears {count} time(s) in {name}; at least {min} are required")
+                },
+            ));
+        }
+        if let Some(max) = max
+            && count > max
+        {
+            let extra = found[max as usize];
+            findings.push(finding(
+                rule,
+                &selector.segment,
+                extra.segment.position,
+                extra.segment.offset,
+                None,
+                None,
+                if max == 0 {
+                    format!("{what} must not be used in {name}")
+                } else {
+                    format!("{what} appears {count} time(s) in {name}; at most {max} are allowed")
+                },
+            ));
+        }
+    }
+}
+
+fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFinding>) {
+    let name = rule.element.clone().unwrap_or_default();
+    let (position, check) = match &rule.check {
+        Check::Element { position, .. } | Check::CheckDigit { position, .. } => {
+            (*position, &rule.check)
+        }
+        Check::Usage { .. } => return,
+    };
+    let element = segment.elements().nth(position - 1);
+    let raw = element.as_ref().map_or(&b""[..], |e| e.value);
+    let offset = element.as_ref().map_or(segment.offset, |e| e.offset);
+    let value = text(raw);
+    let mut problem = |detail: String| {
+        findings.push(finding(
+            rule,
+            segment.id_str(),
+            segment.position,
+            offset,
+            Some(name.clone()),
+            (!value.is_empty()).then(|| value.clone()),
+            detail,
+        ));
+    };
+    match check {
+        Check::Element {
+            required,
+            min_length,
+            max_length,
+            codes,
+            pattern,
+            value: fixed,
+            ..
+        } => {
+            if value.is_empty() {
+                if *required {
+                    problem(format!("{name} is empty"));
+                }
+                return;
+            }
+            let len = value.chars().count() as u32;
+            if let Some(min) = min_length
+                && len < *min
+            {
+                problem(format!("{name} is {len} long; at least {min}"));
+            }
+            if let Some(max) = max_length
+                && len > *max
+            {
+                problem(format!("{name} is {len} long; at most {max}"));
+            }
+            if !codes.is_empty() && !codes.contains(&value) {
+                problem(format!("{name} is not one of {}", codes.join(", ")));
+            }
+            if let Some(pattern) = pattern
+                && !pattern.is_match(&value)
+            {
+                problem(format!(
+                    "{name} does not match the pattern {}",
+                    pattern.as_str()
+                ));
+            }
+            if let Some(fixed) = fixed
+                && *fixed != value
+            {
+                problem(format!("{name} must be {fixed}"));
+            }
+        }
+        Check::CheckDigit { scheme, .. } => {
+            let result = match scheme {
+                Scheme::Sscc => gs1::Sscc::parse(&value).map(|_| ()),
+                Scheme::Gtin => gs1::Gtin::parse(&value).map(|_| ()),
+                Scheme::Gln if value.len() != 13 => {
+                    problem(format!("{name} has {} digits; a GLN has 13", value.len()));
+                    return;
+                }
+                Scheme::Gln => gs1::verify(&value),
+            };
+            if let Err(e) = result {
+                problem(format!("{name}: {e}"));
+            }
+        }
+        Check::Usage { .. } => {}
+    }
+}
+
+fn finding(
+    rule: &Rule,
+    segment: &str,
+    position: u32,
+    offset: u64,
+    element: Option<String>,
+    value: Option<String>,
+    detail: String,
+) -> ComplianceFinding {
+    ComplianceFinding {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        segment: segment.to_owned(),
+        position,
+        element,
+        value,
+        offset,
+        message: rule.message.clone(),
+        detail,
+        source: rule.source.clone(),
+        penalty: rule.penalty.clone(),
+    }
+}
