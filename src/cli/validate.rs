@@ -1,14 +1,23 @@
 //! `edigate validate FILE [--json]`: per interchange, group and transaction set, the verdict a
 //! 997 would give and every finding, in plain words and with its place.
 
-use std::io::{self, BufWriter, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+use std::thread;
 
+use anyhow::{Context, anyhow, bail};
 use serde_json::{Value, json};
 
 use super::Status;
+use super::tee::{TeeReader, tee};
+use crate::partner::compliance::{self, ComplianceFinding};
+use crate::partner::rules::{Direction, RuleSeverity};
+use crate::partner::{Directory, Profile};
 use crate::spec::SpecSet;
-use crate::validate::{Finding, GroupReport, InterchangeReport, Policy, SetReport};
+use crate::validate::{Finding, GroupReport, InterchangeReport, Policy, SetReport, Validator};
+use crate::x12::{PartyId, SegmentStream, TransactionSetReader};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,11 +34,25 @@ pub struct Args {
     /// ones built in.
     #[arg(long, value_name = "DIR")]
     specs: Option<PathBuf>,
+    /// Also check every set against this partner's compliance rules (`partners/ID.toml`).
+    /// Without it, the partner of each interchange is found by its ISA ids among the
+    /// profiles, when there are any.
+    #[arg(long, value_name = "ID")]
+    partner: Option<String>,
+    /// The folder of partner profiles.
+    #[arg(long = "partners", value_name = "DIR", default_value = "partners")]
+    partners: PathBuf,
+    /// Check against the standard only, even where partner profiles are found.
+    #[arg(long, conflicts_with = "partner")]
+    no_partners: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     let specs = super::specs::load(args.specs.as_deref())?;
     let policy = super::specs::policy(&args.note_only)?;
+    if let Some(partners) = partners(args)? {
+        return run_with_partners(args, &specs, &policy, &partners);
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     let mut totals = Totals::default();
     let mut written: io::Result<()> = Ok(());
@@ -297,6 +320,266 @@ fn write_text(
                     )?;
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+// Partner compliance ---------------------------------------------------------------------------
+
+/// The partners to check against: the one `--partner` names, or every sound profile of the
+/// folder (each interchange's partner found by its ISA ids); `None` when there are none.
+fn partners(args: &Args) -> anyhow::Result<Option<Partners>> {
+    if let Some(id) = &args.partner {
+        let profile = super::partners::profile(&args.partners, id)?;
+        return Ok(Some(Partners::One(Box::new(profile))));
+    }
+    if args.no_partners || !args.partners.is_dir() {
+        return Ok(None);
+    }
+    let (directory, errors) = super::partners::load(&args.partners)?;
+    if !errors.is_empty() {
+        eprintln!(
+            "edigate: the partner profiles in {} are not used: {} problem(s); run `edigate partners check`",
+            args.partners.display(),
+            errors.len()
+        );
+        return Ok(None);
+    }
+    Ok((!directory.profiles.is_empty()).then_some(Partners::Directory(directory)))
+}
+
+enum Partners {
+    One(Box<Profile>),
+    Directory(Directory),
+}
+
+impl Partners {
+    /// The partner an interchange from `sender` to `receiver` is traded with, and which way:
+    /// from the partner is inbound, from us outbound.
+    fn of(&self, sender: &PartyId, receiver: &PartyId) -> Option<(&Profile, Direction)> {
+        let which = |p: &Profile| {
+            if p.us.is(sender) && !p.partner.is(sender) {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            }
+        };
+        match self {
+            Partners::One(p) => Some((p, which(p))),
+            Partners::Directory(d) => d
+                .sender_of(sender, receiver)
+                .map(|p| (p, Direction::Inbound))
+                .or_else(|| {
+                    d.sender_of(receiver, sender)
+                        .map(|p| (p, Direction::Outbound))
+                }),
+        }
+    }
+}
+
+/// One set's compliance: with whom, which way, what it breaks.
+struct SetCompliance {
+    id: String,
+    control_number: String,
+    partner: Option<(String, Direction)>,
+    findings: Vec<ComplianceFinding>,
+}
+
+fn run_with_partners(
+    args: &Args,
+    specs: &SpecSet,
+    policy: &Policy,
+    partners: &Partners,
+) -> anyhow::Result<Status> {
+    let name = args.file.display().to_string();
+    let input: Box<dyn Read + Send> = if name == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(&args.file).with_context(|| format!("cannot open {name}"))?)
+    };
+    let ([for_standard, for_partners], pump) = tee::<2>(input);
+    // Unbounded: the standard's pass hands over whole interchanges, so the compliance pass
+    // must be able to run a whole interchange ahead without waiting.
+    let (tx, rx) = channel::<SetCompliance>();
+    thread::scope(|s| {
+        s.spawn(move || pump.run());
+        let checker = s.spawn(move || -> io::Result<()> {
+            let mut reader = TransactionSetReader::new(for_partners);
+            while let Some(set) = reader.next_set()? {
+                let found = partners.of(&set.interchange.sender, &set.interchange.receiver);
+                let findings = found
+                    .map(|(profile, direction)| compliance::evaluate(profile, &set, direction))
+                    .unwrap_or_default();
+                let entry = SetCompliance {
+                    id: set.header.id.clone(),
+                    control_number: set.header.control_number.clone(),
+                    partner: found.map(|(p, d)| (p.id.clone(), d)),
+                    findings,
+                };
+                if tx.send(entry).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        let status = write_with_partners(args, specs, policy, &name, for_standard, &rx);
+        drop(rx);
+        match checker.join() {
+            Ok(Ok(())) => status,
+            Ok(Err(e)) => Err(e).with_context(|| format!("cannot read {name}")),
+            Err(_) => bail!("the compliance pass over {name} stopped unexpectedly"),
+        }
+    })
+}
+
+fn write_with_partners(
+    args: &Args,
+    specs: &SpecSet,
+    policy: &Policy,
+    name: &str,
+    input: TeeReader,
+    compliance: &Receiver<SetCompliance>,
+) -> anyhow::Result<Status> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut totals = Totals::default();
+    let mut rejected_by_partner = false;
+    let mut any_partner = false;
+    let mut written: anyhow::Result<()> = Ok(());
+    if args.json {
+        write!(out, "{{\"file\":")?;
+        serde_json::to_writer(&mut out, name)?;
+        write!(out, ",\"interchanges\":[")?;
+    } else {
+        writeln!(out, "{name}")?;
+    }
+    let mut validator = Validator::with_sink(specs, |report: InterchangeReport| {
+        if written.is_err() {
+            return;
+        }
+        written = (|| {
+            let mut sets = Vec::new();
+            for g in &report.groups {
+                for set in &g.sets {
+                    let entry = compliance.recv().map_err(|_| {
+                        anyhow!(
+                            "{name}: no compliance result for {} {}",
+                            set.header.id,
+                            set.header.control_number
+                        )
+                    })?;
+                    if entry.id != set.header.id
+                        || entry.control_number != set.header.control_number
+                    {
+                        bail!(
+                            "{name}: the two passes disagree: {} {} against {} {}",
+                            set.header.id,
+                            set.header.control_number,
+                            entry.id,
+                            entry.control_number
+                        );
+                    }
+                    any_partner |= entry.partner.is_some();
+                    rejected_by_partner |= entry
+                        .findings
+                        .iter()
+                        .any(|f| f.severity == RuleSeverity::Reject);
+                    sets.push(entry);
+                }
+            }
+            if args.json {
+                let comma = if totals.interchanges > 0 { "," } else { "" };
+                let mut value = interchange_json(&report, policy, specs);
+                attach_compliance(&mut value, &sets);
+                write!(out, "{comma}")?;
+                serde_json::to_writer(&mut out, &value)?;
+            } else {
+                write_text(&mut out, &report, policy, specs)?;
+                write_compliance_text(&mut out, &sets)?;
+            }
+            totals.add(&report, policy);
+            Ok(())
+        })();
+    });
+    let outcome = SegmentStream::new(input)
+        .run(&mut validator)
+        .with_context(|| format!("cannot read {name}"))?;
+    validator.finish();
+    drop(validator);
+    written?;
+    if outcome.fatal && outcome.interchanges == 0 {
+        bail!(
+            "{name}: no usable interchange (no ISA header could be read); run `edigate parse {name}` for details"
+        );
+    }
+    if args.json {
+        write!(out, "],\"summary\":")?;
+        let mut summary = totals.json();
+        if any_partner {
+            summary["rejected_by_partner_rules"] = json!(rejected_by_partner);
+        }
+        serde_json::to_writer(&mut out, &summary)?;
+        writeln!(out, "}}")?;
+    }
+    out.flush()?;
+    Ok(if totals.all_accepted && !rejected_by_partner {
+        Status::Ok
+    } else {
+        Status::Rejected
+    })
+}
+
+/// Each set's object in an interchange's JSON gains its `compliance`.
+fn attach_compliance(interchange: &mut Value, sets: &[SetCompliance]) {
+    let mut sets = sets.iter();
+    let Some(groups) = interchange["groups"].as_array_mut() else {
+        return;
+    };
+    for group in groups {
+        let Some(transactions) = group["transactions"].as_array_mut() else {
+            continue;
+        };
+        for transaction in transactions {
+            if let Some(entry) = sets.next()
+                && entry.partner.is_some()
+            {
+                transaction["compliance"] = json!({
+                    "partner": entry.partner.as_ref().map(|(id, _)| id),
+                    "direction": entry.partner.as_ref().map(|(_, d)| d),
+                    "findings": entry.findings,
+                });
+            }
+        }
+    }
+}
+
+fn write_compliance_text(out: &mut impl Write, sets: &[SetCompliance]) -> io::Result<()> {
+    for entry in sets {
+        // A set no profile names (found by its ISA ids) is the standard's alone.
+        let Some((partner, direction)) = &entry.partner else {
+            continue;
+        };
+        let way = match direction {
+            Direction::Inbound => "from",
+            _ => "to",
+        };
+        if entry.findings.is_empty() {
+            writeln!(
+                out,
+                "  {} {} {way} {partner}: every partner rule met",
+                entry.id, entry.control_number
+            )?;
+            continue;
+        }
+        writeln!(
+            out,
+            "  {} {} {way} {partner}: {} partner rule finding(s)",
+            entry.id,
+            entry.control_number,
+            entry.findings.len()
+        )?;
+        for f in &entry.findings {
+            writeln!(out, "    {f}")?;
         }
     }
     Ok(())
