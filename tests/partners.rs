@@ -240,3 +240,90 @@ fn bots_accepts_what_is_written_for_the_004010_partners() {
     }
     common::bots_accepts(&files, "what was written for the partners");
 }
+
+/// Each sample partner's files, and the rules each was made to break (none for a good one).
+const PARTNER_SAMPLES: &[(&str, &[&str])] = &[
+    ("bigretail/good-850.edi", &[]),
+    ("bigretail/good-856-pallets.edi", &[]),
+    ("bigretail/good-810.edi", &[]),
+    ("bigretail/bad-856-no-pallets.edi", &["BR-856-PALLET"]),
+    ("bigretail/bad-856-sscc-check-digit.edi", &["BR-856-SSCC"]),
+    (
+        "bigretail/bad-856-vendor-number-missing.edi",
+        &["BR-856-VENDOR"],
+    ),
+    ("bigretail/bad-856-bill-of-lading.edi", &["BR-856-BOL"]),
+    ("bigretail/bad-810-upc-check-digit.edi", &["BR-810-UPC"]),
+    ("bigretail/warn-850-no-department.edi", &["BR-850-DEPT"]),
+    ("freshway/good-850.edi", &[]),
+    ("freshway/good-856.edi", &[]),
+    ("freshway/bad-856-ship-from-by-duns.edi", &["FW-N1-GLN"]),
+    ("freshway/bad-850-ship-to-gln.edi", &["FW-850-SHIP-TO-GLN"]),
+    ("northgate/good-820-short-pay.edi", &[]),
+    ("northgate/bad-820-no-trace-number.edi", &["NG-820-TRACE"]),
+    ("northgate/bad-820-reason-code.edi", &["NG-820-REASONS"]),
+];
+
+#[test]
+fn the_sample_partners_files_break_exactly_the_rules_they_were_made_to_break() {
+    let mut listed: Vec<String> = PARTNER_SAMPLES.iter().map(|(f, _)| f.to_string()).collect();
+    listed.sort();
+    let mut on_disk: Vec<String> = ["bigretail", "freshway", "northgate"]
+        .iter()
+        .flat_map(|p| {
+            common::files(&format!("samples/{p}"))
+                .into_iter()
+                .map(move |f| format!("{p}/{}", f.file_name().unwrap().to_string_lossy()))
+        })
+        .collect();
+    on_disk.sort();
+    assert_eq!(
+        listed, on_disk,
+        "every sample partner file is listed with its rules"
+    );
+    for (file, rules) in PARTNER_SAMPLES {
+        let path = format!("samples/{file}");
+        let (status, json, stderr) = edigate(&["validate", "--json", &path]);
+        let report: serde_json::Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{path}: {e}\n{stderr}"));
+        let mut broken: Vec<String> = Vec::new();
+        let mut checked = 0;
+        for interchange in report["interchanges"].as_array().unwrap() {
+            for group in interchange["groups"].as_array().unwrap() {
+                for set in group["transactions"].as_array().unwrap() {
+                    assert_eq!(
+                        set["ack_code"], "A",
+                        "{path}: the standard accepts it: {set}"
+                    );
+                    let compliance = &set["compliance"];
+                    assert!(
+                        compliance["partner"].is_string(),
+                        "{path}: no partner found: {set}"
+                    );
+                    checked += 1;
+                    for f in compliance["findings"].as_array().unwrap() {
+                        broken.push(f["rule"].as_str().unwrap().to_owned());
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 1, "{path}");
+        broken.dedup();
+        assert_eq!(broken, *rules, "{path}\n{json}");
+        let rejects = file.contains("/bad-")
+            && !rules
+                .iter()
+                .any(|r| ["BR-856-BOL", "FW-850-SHIP-TO-GLN", "NG-820-REASONS"].contains(r));
+        assert_eq!(status, i32::from(rejects), "{path}: {stderr}");
+    }
+}
+
+#[test]
+fn a_partner_rule_finding_reads_in_words_with_its_source() {
+    let (status, text, _) = edigate(&[
+        "validate",
+        "samples/bigretail/bad-856-vendor-number-missing.edi",
+    ]);
+    assert_eq!(status, 1);
+    insta::assert_snapshot!("validate-vendor-number-missing", text);
+}
