@@ -28,6 +28,8 @@
 
 use std::io::{self, Read};
 
+use edigate::partner::compliance;
+use edigate::partner::rules::Direction;
 use edigate::x12::{
     Delimiters, Diagnostic, Document, GroupHeader, GroupSummary, InterchangeHeader,
     InterchangeSummary, Parser, Segment, SegmentStream, TransactionHeader, TransactionSetReader,
@@ -77,6 +79,17 @@ fn translate_and_write_back(set: &edigate::x12::TransactionSetRef<'_>) {
         let back: T = serde_json::from_str(&text).expect("a document reads back");
         assert_eq!(&back, doc, "JSON changed the document");
     }
+    // Every sample partner's rules, both ways: the compliance engine must take any set.
+    for profile in sample_partners() {
+        for direction in [Direction::Inbound, Direction::Outbound] {
+            for f in compliance::evaluate(profile, set, direction) {
+                assert!(
+                    f.position <= last.max(1),
+                    "a compliance finding beyond the set: {f:?}"
+                );
+            }
+        }
+    }
     let mut out = Vec::new();
     let written = match set.header.id.as_str() {
         "850" => {
@@ -119,6 +132,33 @@ fn translate_and_write_back(set: &edigate::x12::TransactionSetRef<'_>) {
             .expect("one set written");
         assert_eq!(back.header.id, set.header.id, "written back as another set");
     }
+}
+
+/// The sample partner profiles, read once.
+fn sample_partners() -> &'static [edigate::partner::Profile] {
+    static PROFILES: std::sync::OnceLock<Vec<edigate::partner::Profile>> =
+        std::sync::OnceLock::new();
+    PROFILES.get_or_init(|| {
+        [
+            (
+                "partners/bigretail.toml",
+                include_str!("../partners/bigretail.toml"),
+            ),
+            (
+                "partners/freshway.toml",
+                include_str!("../partners/freshway.toml"),
+            ),
+            (
+                "partners/northgate.toml",
+                include_str!("../partners/northgate.toml"),
+            ),
+        ]
+        .iter()
+        .map(|(file, text)| {
+            edigate::partner::read(file, text, &|_| false).expect("a sample profile")
+        })
+        .collect()
+    })
 }
 
 /// Runs every check on one fuzz input; panics with a description on the first failure.
