@@ -109,8 +109,8 @@ fn what_is_emitted_for_a_partner_carries_its_envelope() {
     // Freshway: GLNs both ways (qualifier 14), 005010, ':' between components, production.
     let x12 = emit_for(
         "freshway",
-        "asn",
-        "samples/documents/asn-standard-pack.json",
+        "invoice",
+        "samples/documents/invoice-2-10-net-30.json",
     );
     assert!(
         x12.starts_with(
@@ -119,7 +119,7 @@ fn what_is_emitted_for_a_partner_carries_its_envelope() {
         "{x12}"
     );
     assert!(
-        x12.contains("\nGS*SH*0614141000012*0860001000008*20261120*0930*4001*X*005010~\n"),
+        x12.contains("\nGS*IN*0614141000012*0860001000008*20261120*0930*4001*X*005010~\n"),
         "{x12}"
     );
     // Northgate trades in its test environment: ISA15 T, its DUNS, our ZZ id, 004010.
@@ -326,4 +326,42 @@ fn a_partner_rule_finding_reads_in_words_with_its_source() {
     ]);
     assert_eq!(status, 1);
     insta::assert_snapshot!("validate-vendor-number-missing", text);
+}
+
+#[test]
+fn an_outbound_document_that_breaks_a_partner_rule_is_refused_and_nothing_is_written() {
+    // The sample standard-pack ASN names its parties by DUNS and buyer numbers; Freshway
+    // wants every party by GLN.
+    let mut args = vec![
+        "emit",
+        "asn",
+        "--input",
+        "samples/documents/asn-standard-pack.json",
+        "--partner",
+        "freshway",
+    ];
+    args.extend_from_slice(ENVELOPE);
+    let (status, stdout, stderr) = edigate(&args);
+    assert_eq!(status, 1, "{stderr}");
+    assert_eq!(stdout, "", "nothing is written");
+    assert!(
+        stderr.contains("partner freshway: reject FW-N1-GLN at segment 9 (N103)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("refused: it breaks partner freshway's rules; nothing was written"),
+        "{stderr}"
+    );
+    // BigRetail without pallets: an ASN derived from a standard-pack shipment.
+    let (status, stdout, stderr) = edigate(&[
+        "asn",
+        "--order",
+        "samples/shipments/po-4500012345.edi",
+        "--shipment",
+        "samples/shipments/ship-standard-pack-complete.json",
+        "--partner",
+        "bigretail",
+    ]);
+    assert_eq!((status, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("reject BR-856-PALLET"), "{stderr}");
 }

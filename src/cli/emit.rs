@@ -28,7 +28,10 @@ use crate::map::ts820_out::emit_remittance;
 use crate::map::ts850_out::emit_purchase_order;
 use crate::map::ts856_out::emit_ship_notice;
 use crate::partner::Profile;
+use crate::partner::compliance::{self, ComplianceFinding};
+use crate::partner::rules::{Direction, RuleSeverity};
 use crate::x12::PartyId;
+use crate::x12::TransactionSetReader;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -252,6 +255,16 @@ impl Outbound for ShipNotice {
     }
 }
 
+/// The partner's outbound rules on the one set of an interchange just written.
+fn outbound_compliance(profile: &Profile, x12: &[u8]) -> Vec<ComplianceFinding> {
+    let mut reader = TransactionSetReader::new(x12);
+    let mut findings = Vec::new();
+    while let Ok(Some(set)) = reader.next_set() {
+        findings.extend(compliance::evaluate(profile, &set, Direction::Outbound));
+    }
+    findings
+}
+
 /// What an outbound mapping did not carry, then the validator's warnings, as notes.
 fn notes(not_carried: &[String], warnings: &[String]) -> Vec<String> {
     let mut notes: Vec<String> = not_carried
@@ -286,10 +299,31 @@ pub(super) fn emit_document<D: Outbound>(
     args: &EnvelopeArgs,
 ) -> anyhow::Result<Status> {
     let envelope = envelope(args, document.source(), D::SET)?;
+    let profile = args.profile()?;
     let mut err = io::stderr().lock();
-    let result = document.emit(&envelope, &mut io::stdout().lock());
+    // Held until the partner's rules have passed it: nothing reaches the output otherwise.
+    let mut bytes = Vec::new();
+    let result = document.emit(&envelope, &mut bytes);
     match result {
         Ok(outcome) => {
+            if let Some(profile) = &profile {
+                let findings = outbound_compliance(profile, &bytes);
+                let refused = findings.iter().any(|f| f.severity == RuleSeverity::Reject);
+                for f in &findings {
+                    writeln!(err, "{name}: partner {}: {f}", profile.id)?;
+                }
+                if refused {
+                    writeln!(
+                        err,
+                        "edigate emit: {} {} refused: it breaks partner {}'s rules; nothing was written",
+                        D::WHAT,
+                        document.number(),
+                        profile.id
+                    )?;
+                    return Ok(Status::Rejected);
+                }
+            }
+            io::stdout().lock().write_all(&bytes)?;
             for note in &outcome.notes {
                 writeln!(err, "{name}: {note}")?;
             }
