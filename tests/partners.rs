@@ -134,7 +134,8 @@ fn what_is_emitted_for_a_partner_carries_its_envelope() {
     );
     assert!(x12.contains("*U*00401*000004001*0*T*>~"), "{x12}");
     assert!(x12.contains("GS*IN*ACMESUPPLY*NORTHGATE*"), "{x12}");
-    // Flags still win over the profile.
+    // Flags win over the profile, and what they make is then held to the partner's
+    // envelope: another group code and version than Freshway trades in are refused.
     let mut args = vec![
         "emit",
         "invoice",
@@ -149,11 +150,14 @@ fn what_is_emitted_for_a_partner_carries_its_envelope() {
     ];
     args.extend_from_slice(ENVELOPE);
     let (status, x12, stderr) = edigate(&args);
-    assert_eq!(status, 0, "{stderr}");
-    assert!(x12.contains("*U*00401*000004001*0*P*:~"), "{x12}");
+    assert_eq!((status, x12.as_str()), (1, ""), "{stderr}");
     assert!(
-        x12.contains("GS*IN*0614141000012*FWAP*20261120*0930*4001*X*004010~"),
-        "{x12}"
+        stderr.contains("reject ENVELOPE-GROUP at segment 1 (GS02), byte 107: The group goes from 0614141000012 to 0860001000008 (GS02/GS03). — GS02/GS03 are 0614141000012/FWAP"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("reject ENVELOPE-VERSION at segment 1 (GS08), byte 107: This partner trades the 810 in version 005010. — GS08 is 004010"),
+        "{stderr}"
     );
 }
 

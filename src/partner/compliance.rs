@@ -77,16 +77,16 @@ pub fn evaluate(
     set: &TransactionSetRef<'_>,
     direction: Direction,
 ) -> Vec<ComplianceFinding> {
+    let mut findings = envelope(profile, set, direction);
     let rules: Vec<&Rule> = profile
         .rules
         .iter()
         .filter(|r| r.set == set.header.id && r.direction.covers(direction))
         .collect();
     if rules.is_empty() {
-        return Vec::new();
+        return findings;
     }
     let placed = place(set);
-    let mut findings = Vec::new();
     for rule in rules {
         match &rule.check {
             Check::Usage { min, max } => usage(rule, &placed, *min, *max, &mut findings),
@@ -98,6 +98,144 @@ pub fn evaluate(
         }
     }
     findings.sort_by_key(|f| f.position);
+    findings
+}
+
+/// What the profile itself says about the envelope, checked on every set: the ISA and GS ids
+/// both ways, the environment (ISA15), and the version the partner trades the set in.
+/// These rules have fixed ids (`ENVELOPE-...`) and reject, since a set addressed to someone
+/// else, sent in the wrong environment or version is not the partner's to act on.
+fn envelope(
+    profile: &Profile,
+    set: &TransactionSetRef<'_>,
+    direction: Direction,
+) -> Vec<ComplianceFinding> {
+    let isa = set.interchange;
+    let group = set.group;
+    let (from, to) = match direction {
+        Direction::Outbound => (&profile.us, &profile.partner),
+        _ => (&profile.partner, &profile.us),
+    };
+    let source = |section: &str| GuideRef {
+        guide: format!("partner profile {}", profile.id),
+        section: Some(section.to_owned()),
+        page: None,
+        date: None,
+    };
+    let mut findings = Vec::new();
+    let mut add = |rule: &str,
+                   segment: &str,
+                   element: &str,
+                   value: String,
+                   message: String,
+                   detail: String,
+                   section: &str,
+                   offset: u64| {
+        findings.push(ComplianceFinding {
+            rule: rule.to_owned(),
+            severity: RuleSeverity::Reject,
+            segment: segment.to_owned(),
+            position: 1,
+            element: Some(element.to_owned()),
+            value: Some(value),
+            offset,
+            message,
+            detail,
+            source: source(section),
+            penalty: None,
+        });
+    };
+    let show = |id: &crate::x12::PartyId| format!("{}:{}", id.qualifier.trim(), id.id.trim());
+    if !from.is(&isa.sender) {
+        add(
+            "ENVELOPE-SENDER",
+            "ISA",
+            "ISA06",
+            show(&isa.sender),
+            format!("The interchange comes from {}.", show(&from.isa)),
+            format!("ISA05/06 is {}", show(&isa.sender)),
+            if direction == Direction::Outbound {
+                "[us]"
+            } else {
+                "[partner]"
+            },
+            isa.offset,
+        );
+    }
+    if !to.is(&isa.receiver) {
+        add(
+            "ENVELOPE-RECEIVER",
+            "ISA",
+            "ISA08",
+            show(&isa.receiver),
+            format!("The interchange goes to {}.", show(&to.isa)),
+            format!("ISA07/08 is {}", show(&isa.receiver)),
+            if direction == Direction::Outbound {
+                "[partner]"
+            } else {
+                "[us]"
+            },
+            isa.offset,
+        );
+    }
+    if group.sender.trim() != from.gs || group.receiver.trim() != to.gs {
+        add(
+            "ENVELOPE-GROUP",
+            "GS",
+            "GS02",
+            format!("{}/{}", group.sender.trim(), group.receiver.trim()),
+            format!("The group goes from {} to {} (GS02/GS03).", from.gs, to.gs),
+            format!(
+                "GS02/GS03 are {}/{}",
+                group.sender.trim(),
+                group.receiver.trim()
+            ),
+            "[partner] and [us] gs",
+            group.offset,
+        );
+    }
+    let wanted = if profile.test { "T" } else { "P" };
+    if isa.usage.trim() != wanted {
+        add(
+            "ENVELOPE-USAGE",
+            "ISA",
+            "ISA15",
+            isa.usage.clone(),
+            format!(
+                "This partner trades in its {} environment: ISA15 is {wanted}.",
+                if profile.test { "test" } else { "production" }
+            ),
+            format!("ISA15 is {}", isa.usage),
+            "[envelope] environment",
+            isa.offset,
+        );
+    }
+    match profile.version_for(&set.header.id) {
+        Some(version) if group.version.starts_with(version) => {}
+        Some(version) => add(
+            "ENVELOPE-VERSION",
+            "GS",
+            "GS08",
+            group.version.clone(),
+            format!(
+                "This partner trades the {} in version {version}.",
+                set.header.id
+            ),
+            format!("GS08 is {}", group.version),
+            "[envelope] versions",
+            group.offset,
+        ),
+        None => add(
+            "ENVELOPE-VERSION",
+            "ST",
+            "ST01",
+            set.header.id.clone(),
+            format!("This partner trades no {} with us.", set.header.id),
+            "its profile's envelope.versions does not name it".to_owned(),
+            "[envelope] versions",
+            set.header.offset,
+        ),
+    }
     findings
 }
 

@@ -432,5 +432,47 @@ fn rules_for_the_other_direction_or_set_are_not_applied() {
         crate::map::translate::test_support::mapped("004010", "SH", "856", &asn, |set| {
             compliance::evaluate(&profile, set, rules::Direction::Inbound)
         });
-    assert_eq!(findings, []);
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    // Read as inbound, it comes from the wrong side: the envelope says so, no ASN rule does.
+    assert_eq!(
+        rules,
+        ["ENVELOPE-SENDER", "ENVELOPE-RECEIVER", "ENVELOPE-GROUP"]
+    );
+}
+
+#[test]
+fn the_envelope_is_held_to_the_profile() {
+    let profile = bigretail();
+    let findings = crate::map::translate::test_support::mapped("005010", "SH", "856", ASN, |set| {
+        compliance::evaluate(&profile, set, rules::Direction::Outbound)
+    });
+    let shown: Vec<(&str, Option<&str>, Option<&str>)> = findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.element.as_deref(), f.value.as_deref()))
+        .collect();
+    assert_eq!(
+        shown,
+        [("ENVELOPE-VERSION", Some("GS08"), Some("005010"))],
+        "{findings:#?}"
+    );
+    assert_eq!(
+        findings[0].message,
+        "This partner trades the 856 in version 004010."
+    );
+    let northgate = read(
+        "partners/northgate.toml",
+        include_str!("../../partners/northgate.toml"),
+        &none_exist,
+    )
+    .unwrap();
+    let findings = crate::map::translate::test_support::mapped("004010", "SH", "856", ASN, |set| {
+        compliance::evaluate(&northgate, set, rules::Direction::Outbound)
+    });
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    // To Northgate, not BigRetail; in production though Northgate trades in test.
+    assert_eq!(
+        rules,
+        ["ENVELOPE-RECEIVER", "ENVELOPE-GROUP", "ENVELOPE-USAGE"],
+        "{findings:#?}"
+    );
 }
