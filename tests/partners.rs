@@ -369,3 +369,37 @@ fn an_outbound_document_that_breaks_a_partner_rule_is_refused_and_nothing_is_wri
     assert_eq!((status, stdout.as_str()), (1, ""), "{stderr}");
     assert!(stderr.contains("reject BR-856-PALLET"), "{stderr}");
 }
+
+#[test]
+fn certify_reports_each_file_set_and_rule() {
+    for partner in ["bigretail", "freshway", "northgate"] {
+        let mut args = vec![
+            "partners".to_owned(),
+            "certify".to_owned(),
+            partner.to_owned(),
+        ];
+        let good: Vec<String> = PARTNER_SAMPLES
+            .iter()
+            .filter(|(f, _)| f.starts_with(&format!("{partner}/good-")))
+            .map(|(f, _)| format!("samples/{f}"))
+            .collect();
+        assert!(!good.is_empty());
+        args.extend(good);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (status, report, stderr) = edigate(&args);
+        assert_eq!(status, 0, "{report}{stderr}");
+        assert!(report.ends_with("fail — ready to trade\n"), "{report}");
+        assert!(!report.contains("FAIL"), "{report}");
+    }
+    let (status, report, _) = edigate(&[
+        "partners",
+        "certify",
+        "bigretail",
+        "samples/bigretail/good-856-pallets.edi",
+        "samples/bigretail/bad-856-sscc-check-digit.edi",
+        "samples/bigretail/warn-850-no-department.edi",
+        "samples/northgate/good-820-short-pay.edi",
+    ]);
+    assert_eq!(status, 1);
+    insta::assert_snapshot!("certify-bigretail", report);
+}

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use crate::partner::compliance::{self, ComplianceFinding};
+use crate::partner::rules::{Direction, RuleSeverity};
+
 use super::Status;
 use crate::document::ship_notice::PackingStructure;
 use crate::map::ack::Ta1Policy;
@@ -39,6 +42,15 @@ enum Command {
         #[command(flatten)]
         folder: Folder,
     },
+    /// Run a partner's test files through the standard and the partner's rules: per file, per
+    /// set and per rule, pass or fail with the reason. Exit 0 only when everything passes.
+    Certify {
+        id: String,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        folder: Folder,
+    },
 }
 
 #[derive(clap::Args)]
@@ -53,6 +65,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         Command::List(folder) => list(&folder.dir),
         Command::Show { id, folder } => show(&folder.dir, id),
         Command::Check { path, folder } => check(path.as_ref().unwrap_or(&folder.dir)),
+        Command::Certify { id, files, folder } => certify(&folder.dir, id, files),
     }
 }
 
@@ -241,3 +254,157 @@ fn report(errors: &[ProfileError]) -> anyhow::Result<Status> {
         Status::Rejected
     })
 }
+
+/// The onboarding report: each file through parse, the standard and the partner's rules.
+fn certify(dir: &Path, id: &str, files: &[PathBuf]) -> anyhow::Result<Status> {
+    let profile = profile(dir, id)?;
+    let specs = crate::spec::standard()
+        .map_err(|e| anyhow::anyhow!("the built-in specs are broken: {e}"))?;
+    let policy = crate::validate::Policy::default();
+    let mut out = io::stdout().lock();
+    let (mut passed, mut failed) = (0, 0);
+    writeln!(
+        out,
+        "certifying {} ({}) with {} file(s)",
+        profile.id,
+        profile.name,
+        files.len()
+    )?;
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
+        let mut lines: Vec<String> = Vec::new();
+        let mut ok = true;
+        let (reports, outcome) = crate::validate::validate(specs, &bytes);
+        if outcome.interchanges == 0 {
+            ok = false;
+            lines.push("  FAIL no usable interchange (no ISA header could be read)".to_owned());
+        }
+        let mut verdicts = Vec::new();
+        for report in &reports {
+            let (ta1, note) = report.ta1_code();
+            if ta1 == 'R' {
+                ok = false;
+                lines.push(format!(
+                    "  FAIL interchange {}: the envelope is rejected (TA1 note {note})",
+                    report.header.control_number
+                ));
+            }
+            for group in &report.groups {
+                for set in &group.sets {
+                    verdicts.push((group.set_ack_code(set, &policy), set.clone()));
+                }
+            }
+        }
+        let mut reader = crate::x12::TransactionSetReader::new(&bytes[..]);
+        let mut index = 0;
+        while let Some(set) = reader
+            .next_set()
+            .with_context(|| format!("cannot read {name}"))?
+        {
+            let (code, report) = match verdicts.get(index) {
+                Some((code, report)) => (*code, Some(report)),
+                None => ('R', None),
+            };
+            index += 1;
+            let what = format!("{} {}", set.header.id, set.header.control_number);
+            if code == 'R' {
+                ok = false;
+                let first = report
+                    .and_then(|r| {
+                        r.findings
+                            .iter()
+                            .find(|f| policy.rejects(f))
+                            .map(ToString::to_string)
+                    })
+                    .or_else(|| report.and_then(|r| r.errors.first().map(|e| e.message.clone())))
+                    .unwrap_or_default();
+                lines.push(format!(
+                    "  FAIL {what}: the X12 standard rejects it: {first}"
+                ));
+            } else {
+                lines.push(format!("  pass {what}: the X12 standard accepts it"));
+            }
+            let direction = if profile.us.is(&set.interchange.sender)
+                && !profile.partner.is(&set.interchange.sender)
+            {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            };
+            let findings = compliance::evaluate(&profile, &set, direction);
+            let mut rule_ids: Vec<String> =
+                ENVELOPE_RULES.iter().map(|r| (*r).to_owned()).collect();
+            rule_ids.extend(
+                profile
+                    .rules
+                    .iter()
+                    .filter(|r| r.set == set.header.id && r.direction.covers(direction))
+                    .map(|r| r.id.clone()),
+            );
+            for rule in rule_ids {
+                let broken: Vec<&ComplianceFinding> =
+                    findings.iter().filter(|f| f.rule == rule).collect();
+                match broken.first() {
+                    None => lines.push(format!("    pass {rule}")),
+                    Some(first) => {
+                        let blocking = broken.iter().any(|f| f.severity == RuleSeverity::Reject);
+                        if blocking {
+                            ok = false;
+                        }
+                        lines.push(format!(
+                            "    {} {rule}: {} — {} (segment {}{}){}",
+                            if blocking { "FAIL" } else { "note" },
+                            first.message,
+                            first.detail,
+                            first.position,
+                            first
+                                .element
+                                .as_ref()
+                                .map(|e| format!(", {e}"))
+                                .unwrap_or_default(),
+                            if broken.len() > 1 {
+                                format!(" and {} more", broken.len() - 1)
+                            } else {
+                                String::new()
+                            }
+                        ));
+                    }
+                }
+            }
+        }
+        if ok {
+            passed += 1;
+        } else {
+            failed += 1;
+        }
+        writeln!(out, "{} {name}", if ok { "PASS" } else { "FAIL" })?;
+        for line in lines {
+            writeln!(out, "{line}")?;
+        }
+    }
+    writeln!(
+        out,
+        "{}: {passed} file(s) pass, {failed} fail{}",
+        profile.id,
+        if failed == 0 {
+            " — ready to trade"
+        } else {
+            ""
+        }
+    )?;
+    Ok(if failed == 0 {
+        Status::Ok
+    } else {
+        Status::Rejected
+    })
+}
+
+/// The envelope checks every set gets (see `partner::compliance`).
+const ENVELOPE_RULES: &[&str] = &[
+    "ENVELOPE-SENDER",
+    "ENVELOPE-RECEIVER",
+    "ENVELOPE-GROUP",
+    "ENVELOPE-USAGE",
+    "ENVELOPE-VERSION",
+];
