@@ -8,9 +8,19 @@ use std::fmt;
 use serde::Serialize;
 
 use super::profile::Profile;
-use super::rules::{Check, Direction, GuideRef, Penalty, Rule, RuleSeverity, Scheme, Selector};
+use rust_decimal::Decimal;
+
+use super::rules::{
+    Arithmetic, Check, Direction, GuideRef, Penalty, Rule, RuleSeverity, Scheme, Selector,
+};
 use crate::document::gs1;
+use crate::document::invoice::Invoice;
+use crate::document::order::PurchaseOrder;
+use crate::document::remittance::Remittance;
+use crate::document::terms::Terms;
 use crate::map::translate::{Placement, structure, text};
+use crate::map::ts810_out::invoice_amounts;
+use crate::map::{ts810, ts820, ts850};
 use crate::x12::{Segment, TransactionSetRef};
 
 /// One rule a set breaks, at one place.
@@ -87,12 +97,24 @@ pub fn evaluate(
         return findings;
     }
     let placed = place(set);
+    // Translated only when a rule about the document as a whole needs it.
+    let mut canonical: Option<Canonical> = None;
     for rule in rules {
         match &rule.check {
             Check::Usage { min, max } => usage(rule, &placed, *min, *max, &mut findings),
             Check::Element { .. } | Check::CheckDigit { .. } => {
                 for p in placed.iter().filter(|p| selects(&rule.selector, p)) {
                     element(rule, p.segment, &mut findings);
+                }
+            }
+            Check::Arithmetic { what, tolerance } => {
+                let document = canonical.get_or_insert_with(|| Canonical::of(set));
+                arithmetic(rule, set, document, *what, *tolerance, &mut findings);
+            }
+            Check::AgreedTerms => {
+                let document = canonical.get_or_insert_with(|| Canonical::of(set));
+                if let Canonical::Invoice(invoice) = document {
+                    agreed_terms(rule, profile, set, invoice, &mut findings);
                 }
             }
         }
@@ -392,7 +414,7 @@ fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFind
         Check::Element { position, .. } | Check::CheckDigit { position, .. } => {
             (*position, &rule.check)
         }
-        Check::Usage { .. } => return,
+        _ => return,
     };
     let element = segment.elements().nth(position - 1);
     let raw = element.as_ref().map_or(&b""[..], |e| e.value);
@@ -467,7 +489,7 @@ fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFind
                 problem(format!("{name}: {e}"));
             }
         }
-        Check::Usage { .. } => {}
+        _ => {}
     }
 }
 
@@ -492,5 +514,185 @@ fn finding(
         detail,
         source: rule.source.clone(),
         penalty: rule.penalty.clone(),
+    }
+}
+
+/// A set as its canonical document, for the rules about totals and terms.
+enum Canonical {
+    Order(PurchaseOrder),
+    Invoice(Invoice),
+    Remittance(Remittance),
+    Other,
+}
+
+impl Canonical {
+    fn of(set: &TransactionSetRef<'_>) -> Canonical {
+        match set.header.id.as_str() {
+            "850" => Canonical::Order(ts850::purchase_order(set).document),
+            "810" => Canonical::Invoice(ts810::invoice(set).document),
+            "820" => Canonical::Remittance(ts820::remittance(set).document),
+            _ => Canonical::Other,
+        }
+    }
+}
+
+/// The first segment `id` of the set, else its ST: where a finding about a total goes.
+fn at<'s, 'a>(set: &'s TransactionSetRef<'a>, id: &str) -> &'s Segment<'a> {
+    set.segments
+        .iter()
+        .find(|s| s.id == id.as_bytes())
+        .unwrap_or(&set.segments[0])
+}
+
+fn arithmetic(
+    rule: &Rule,
+    set: &TransactionSetRef<'_>,
+    document: &Canonical,
+    what: Arithmetic,
+    tolerance: Decimal,
+    findings: &mut Vec<ComplianceFinding>,
+) {
+    if set.segments.is_empty() {
+        return;
+    }
+    // (segment, element, stated, worked out, what the working out is)
+    let (segment, element, stated, computed, basis): (&str, &str, Decimal, Decimal, String) =
+        match (what, document) {
+            (Arithmetic::LineCount, Canonical::Order(o)) => match o.totals.line_count {
+                Some(n) => (
+                    "CTT",
+                    "CTT01",
+                    n.into(),
+                    o.lines.len().into(),
+                    "lines".into(),
+                ),
+                None => return,
+            },
+            (Arithmetic::LineCount, Canonical::Invoice(i)) => match i.totals.line_count {
+                Some(n) => (
+                    "CTT",
+                    "CTT01",
+                    n.into(),
+                    i.lines.len().into(),
+                    "lines".into(),
+                ),
+                None => return,
+            },
+            (Arithmetic::HashTotal, Canonical::Order(o)) => match o.totals.hash_total {
+                Some(h) => (
+                    "CTT",
+                    "CTT02",
+                    h,
+                    o.lines.iter().map(|l| l.quantity.value).sum(),
+                    "the sum of the lines' quantities".into(),
+                ),
+                None => return,
+            },
+            (Arithmetic::InvoiceTotal, Canonical::Invoice(i)) => match invoice_amounts(i) {
+                Ok(a) => (
+                    "TDS",
+                    "TDS01",
+                    i.totals.total,
+                    a.total,
+                    format!(
+                        "lines {:.2} − allowances {:.2} + charges {:.2} + taxes {:.2}",
+                        a.merchandise, a.allowances, a.charges, a.taxes
+                    ),
+                ),
+                Err(e) => {
+                    let s = at(set, "TDS");
+                    findings.push(finding(
+                        rule,
+                        s.id_str(),
+                        s.position,
+                        s.offset,
+                        Some("TDS01".into()),
+                        None,
+                        format!("the invoice's amounts cannot be worked out: {e}"),
+                    ));
+                    return;
+                }
+            },
+            (Arithmetic::PaymentTotal, Canonical::Remittance(r)) => {
+                let paid: Decimal = r.items.iter().map(|i| i.amount_paid).sum();
+                let adjusted: Decimal = r.adjustments.iter().map(|a| a.amount).sum();
+                (
+                    "BPR",
+                    "BPR02",
+                    r.payment.amount,
+                    paid + adjusted,
+                    format!("items paid {paid:.2} + adjustments of the account {adjusted:.2}"),
+                )
+            }
+            _ => return,
+        };
+    if (stated - computed).abs() > tolerance {
+        let s = at(set, segment);
+        findings.push(finding(
+            rule,
+            segment,
+            s.position,
+            s.offset,
+            Some(element.to_owned()),
+            Some(stated.to_string()),
+            format!("{element} states {stated}, but {basis} come to {computed}"),
+        ));
+    }
+}
+
+/// The invoice's terms are the terms agreed: the same kind, basis, discount and days.
+fn agreed_terms(
+    rule: &Rule,
+    profile: &Profile,
+    set: &TransactionSetRef<'_>,
+    invoice: &Invoice,
+    findings: &mut Vec<ComplianceFinding>,
+) {
+    if set.segments.is_empty() || profile.terms.is_empty() {
+        return;
+    }
+    let key = |t: &Terms| {
+        (
+            t.kind.clone(),
+            t.basis.clone(),
+            t.discount_percent.map(|d| d.normalize()),
+            t.discount_days,
+            t.net_days,
+            t.day_of_month,
+        )
+    };
+    let agreed: Vec<String> = profile.terms.iter().map(Terms::describe).collect();
+    let s = at(set, "ITD");
+    if invoice.terms.is_empty() {
+        findings.push(finding(
+            rule,
+            "ITD",
+            s.position,
+            s.offset,
+            None,
+            None,
+            format!(
+                "the invoice states no terms; agreed: {}",
+                agreed.join(" or ")
+            ),
+        ));
+        return;
+    }
+    for terms in &invoice.terms {
+        if !profile.terms.iter().any(|a| key(a) == key(terms)) {
+            findings.push(finding(
+                rule,
+                "ITD",
+                s.position,
+                s.offset,
+                None,
+                Some(terms.describe()),
+                format!(
+                    "the invoice states {}; agreed: {}",
+                    terms.describe(),
+                    agreed.join(" or ")
+                ),
+            ));
+        }
     }
 }

@@ -585,7 +585,20 @@ impl Resolver<'_> {
             seen.push(&rule.id);
             let version = raw.envelope.versions.get(&rule.set).map(String::as_str);
             match rules::resolve(rule, index, version, specs) {
-                Ok(rule) => rules.push(rule),
+                Ok(resolved) => {
+                    if matches!(resolved.check, rules::Check::AgreedTerms)
+                        && raw.commercial.terms.is_empty()
+                    {
+                        self.rule_error(
+                            &format!("rules[{index}].kind"),
+                            &rule.id,
+                            "a terms rule holds invoices to the agreed terms, but \
+                             commercial.terms names none"
+                                .to_owned(),
+                        );
+                    }
+                    rules.push(resolved);
+                }
                 Err(problems) => {
                     for (key, message) in problems {
                         self.rule_error(&key, &rule.id, message);

@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 
 use regex::Regex;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::spec::{LoopSpec, Node, SegKey, SpecSet};
@@ -78,6 +79,13 @@ pub struct RawRule {
     /// Check-digit rules: `gtin`, `gln` or `sscc`.
     #[serde(default)]
     pub scheme: Option<String>,
+    /// Arithmetic rules: `line_count`, `hash_total` (850), `invoice_total` (810),
+    /// `payment_total` (820).
+    #[serde(default)]
+    pub check: Option<String>,
+    /// Arithmetic rules: how far a stated total may be off ("0.01"); none: exact.
+    #[serde(default)]
+    pub tolerance: Option<String>,
 }
 
 fn both() -> String {
@@ -186,6 +194,34 @@ pub enum Check {
         position: usize,
         scheme: Scheme,
     },
+    /// A total the document states against what its lines add up to.
+    Arithmetic {
+        what: Arithmetic,
+        tolerance: Decimal,
+    },
+    /// An invoice's terms are the terms agreed in the profile.
+    AgreedTerms,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arithmetic {
+    /// CTT01 against the lines (850, 810).
+    LineCount,
+    /// CTT02 against the sum of the line quantities (850).
+    HashTotal,
+    /// TDS against lines ± allowances, charges and taxes (810).
+    InvoiceTotal,
+    /// BPR02 against the items paid ± the account's adjustments (820).
+    PaymentTotal,
+}
+
+impl Arithmetic {
+    const ALL: &[(&'static str, Arithmetic, &'static [&'static str])] = &[
+        ("line_count", Arithmetic::LineCount, &["850", "810"]),
+        ("hash_total", Arithmetic::HashTotal, &["850"]),
+        ("invoice_total", Arithmetic::InvoiceTotal, &["810"]),
+        ("payment_total", Arithmetic::PaymentTotal, &["820"]),
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,6 +299,9 @@ pub fn resolve(
                 raw.set
             ),
         ));
+    }
+    if matches!(raw.kind.as_str(), "arithmetic" | "terms") {
+        return whole_document(raw, &key, problems, severity, direction);
     }
     let Some(segment) = raw.segment.clone() else {
         problems.push((
@@ -467,8 +506,8 @@ pub fn resolve(
             problems.push((
                 key("kind"),
                 format!(
-                    "is '{other}'; built so far: segment, element, check_digit (arithmetic, \
-                     consistency, deadline and terms rules are not built yet)"
+                    "is '{other}'; built so far: segment, element, check_digit, arithmetic, \
+                     terms (consistency and deadline rules are not built yet)"
                 ),
             ));
             None
@@ -501,4 +540,124 @@ fn has_loop(spec: &LoopSpec, id: &str) -> bool {
         Node::Loop(inner) => inner.id == id || has_loop(inner, id),
         Node::Segment(_) => false,
     })
+}
+
+/// An arithmetic or terms rule: about the document as a whole, so no segment, element or
+/// selector applies.
+fn whole_document(
+    raw: &RawRule,
+    key: &dyn Fn(&str) -> String,
+    mut problems: Vec<(String, String)>,
+    severity: RuleSeverity,
+    direction: Direction,
+) -> Result<Rule, Vec<(String, String)>> {
+    let mut not_for = |field: &str, given: bool| {
+        if given {
+            problems.push((key(field), format!("does not apply to a {} rule", raw.kind)));
+        }
+    };
+    not_for("segment", raw.segment.is_some());
+    not_for("element", raw.element.is_some());
+    not_for("where", !raw.qualifiers.is_empty());
+    not_for("loop", raw.loop_id.is_some());
+    not_for("level", raw.level.is_some());
+    not_for(
+        "usage",
+        raw.usage.is_some() || raw.min.is_some() || raw.max.is_some(),
+    );
+    not_for("scheme", raw.scheme.is_some());
+    not_for(
+        "required",
+        raw.required
+            || raw.min_length.is_some()
+            || raw.max_length.is_some()
+            || !raw.codes.is_empty()
+            || raw.pattern.is_some()
+            || raw.value.is_some(),
+    );
+    let check = if raw.kind == "terms" {
+        not_for("tolerance", raw.tolerance.is_some());
+        if raw.set != "810" {
+            problems.push((
+                key("set"),
+                format!("is {}; a terms rule checks an invoice (810)", raw.set),
+            ));
+        }
+        match raw.check.as_deref() {
+            None | Some("agreed") => Some(Check::AgreedTerms),
+            Some(other) => {
+                problems.push((key("check"), format!("is '{other}'; allowed: agreed")));
+                None
+            }
+        }
+    } else {
+        let what = match raw.check.as_deref() {
+            Some(name) => match Arithmetic::ALL.iter().find(|(n, ..)| *n == name) {
+                Some((_, what, sets)) if sets.contains(&raw.set.as_str()) => Some(*what),
+                Some((_, _, sets)) => {
+                    problems.push((
+                        key("check"),
+                        format!(
+                            "{name} applies to {}, not to the {}",
+                            sets.join(" and "),
+                            raw.set
+                        ),
+                    ));
+                    None
+                }
+                None => {
+                    let names: Vec<&str> = Arithmetic::ALL.iter().map(|(n, ..)| *n).collect();
+                    problems.push((
+                        key("check"),
+                        format!("is '{name}'; allowed: {}", names.join(", ")),
+                    ));
+                    None
+                }
+            },
+            None => {
+                problems.push((
+                    key("check"),
+                    "is missing: line_count, hash_total, invoice_total or payment_total".into(),
+                ));
+                None
+            }
+        };
+        let tolerance = match raw.tolerance.as_deref() {
+            None => Some(Decimal::ZERO),
+            Some(text) => match Decimal::from_str_exact(text) {
+                Ok(t) if t >= Decimal::ZERO => Some(t),
+                _ => {
+                    problems.push((
+                        key("tolerance"),
+                        format!("is '{text}'; an amount such as \"0.01\""),
+                    ));
+                    None
+                }
+            },
+        };
+        match (what, tolerance) {
+            (Some(what), Some(tolerance)) => Some(Check::Arithmetic { what, tolerance }),
+            _ => None,
+        }
+    };
+    match check {
+        Some(check) if problems.is_empty() => Ok(Rule {
+            id: raw.id.clone(),
+            set: raw.set.clone(),
+            direction,
+            severity,
+            message: raw.message.clone(),
+            source: raw.source.clone(),
+            penalty: raw.penalty.clone(),
+            selector: Selector {
+                segment: String::new(),
+                qualifiers: Vec::new(),
+                loop_id: None,
+                level: None,
+            },
+            check,
+            element: None,
+        }),
+        _ => Err(problems),
+    }
 }

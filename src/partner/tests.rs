@@ -476,3 +476,67 @@ fn the_envelope_is_held_to_the_profile() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn arithmetic_and_terms_rules_are_checked_when_read() {
+    let cases = [
+        (
+            "id = \"A1\"\nkind = \"arithmetic\"\nset = \"856\"\ncheck = \"invoice_total\"\nseverity = \"reject\"",
+            "rules[0].check (rule A1): invoice_total applies to 810, not to the 856",
+        ),
+        (
+            "id = \"A2\"\nkind = \"arithmetic\"\nset = \"850\"\ncheck = \"sum\"\nseverity = \"reject\"",
+            "rules[0].check (rule A2): is 'sum'; allowed: line_count, hash_total, invoice_total, payment_total",
+        ),
+        (
+            "id = \"A3\"\nkind = \"arithmetic\"\nset = \"850\"\ncheck = \"hash_total\"\ntolerance = \"-1\"\nsegment = \"CTT\"\nseverity = \"reject\"",
+            "rules[0].segment (rule A3): does not apply to a arithmetic rule",
+        ),
+        (
+            "id = \"T1\"\nkind = \"terms\"\nset = \"810\"\nseverity = \"error\"",
+            "rules[0].kind (rule T1): a terms rule holds invoices to the agreed terms, but commercial.terms names none",
+        ),
+    ];
+    for (rule, want) in cases {
+        let errors = with_rule(rule);
+        assert!(
+            errors.iter().any(|e| e.contains(want)),
+            "{rule}\n  wanted: {want}\n  got: {errors:#?}"
+        );
+    }
+}
+
+/// A BigRetail invoice: 48 × 3.61 less a 5.00 allowance is 168.28, terms 2% 10 NET 30.
+const INVOICE: &str = "
+BIG*20261120*INV-1*20261102*4500012345
+ITD*01*3*2**10**30
+IT1*1*48*EA*3.61**UP*012345678905
+TDS*16828
+SAC*A*F800***500
+CTT*1
+";
+
+fn evaluate_invoice(body: &str) -> Vec<String> {
+    let profile = bigretail();
+    crate::map::translate::test_support::mapped("004010", "IN", "810", body, |set| {
+        compliance::evaluate(&profile, set, rules::Direction::Outbound)
+    })
+    .iter()
+    .map(|f| format!("{} {}", f.rule, f.detail))
+    .collect()
+}
+
+#[test]
+fn an_invoice_total_is_worked_out_and_its_terms_held_to_the_agreed() {
+    assert_eq!(evaluate_invoice(INVOICE), Vec::<String>::new());
+    assert_eq!(
+        evaluate_invoice(&INVOICE.replace("TDS*16828", "TDS*17328")),
+        [
+            "BR-810-TOTAL TDS01 states 173.28, but lines 173.28 − allowances 5.00 + charges 0.00 + taxes 0.00 come to 168.28"
+        ]
+    );
+    assert_eq!(
+        evaluate_invoice(&INVOICE.replace("ITD*01*3*2**10**30", "ITD*05*3*****30")),
+        ["BR-810-TERMS the invoice states NET 30; agreed: 2% 10 NET 30"]
+    );
+}
