@@ -413,3 +413,52 @@ fn certify_reports_each_file_set_and_rule() {
     assert_eq!(status, 1);
     insta::assert_snapshot!("certify-bigretail", report);
 }
+
+#[test]
+fn partner_findings_the_standard_can_express_go_into_the_997() {
+    let ack = |file: &str, extra: &[&str]| {
+        let mut args = vec!["ack", file, "--date", "20261126", "--time", "1200"];
+        args.extend_from_slice(extra);
+        edigate(&args)
+    };
+    // A missing mandatory (for BigRetail) segment: AK304 3 at the order level, set rejected.
+    let (status, reply, stderr) = ack("samples/bigretail/bad-856-vendor-number-missing.edi", &[]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        reply.contains("AK3*REF*17**3~\nAK5*R*5~\nAK9*R*1*1*0~"),
+        "{reply}"
+    );
+    // A bill of lading with characters the guide forbids, severity error: AK403 6, noted.
+    let (status, reply, stderr) = ack("samples/bigretail/bad-856-bill-of-lading.edi", &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        reply.contains("AK3*REF*9**8~\nAK4*2*127*6*bol/0001234567890~\nAK5*E*5~\nAK9*E*1*1*1~"),
+        "{reply}"
+    );
+    // A check digit, a warning or a total is not the standard's to say: the 997 accepts.
+    for file in [
+        "samples/bigretail/bad-856-sscc-check-digit.edi",
+        "samples/bigretail/warn-850-no-department.edi",
+        "samples/bigretail/bad-810-total.edi",
+    ] {
+        let (_, reply, stderr) = ack(file, &[]);
+        assert!(reply.contains("AK5*A~"), "{file}: {reply}{stderr}");
+    }
+    // Without the partner, the standard alone accepts.
+    let (status, reply, _) = ack(
+        "samples/bigretail/bad-856-vendor-number-missing.edi",
+        &["--no-partners"],
+    );
+    assert_eq!(status, 0);
+    assert!(reply.contains("AK5*A~"), "{reply}");
+    // validate --json says which 997 code a finding has.
+    let (_, json, _) = edigate(&[
+        "validate",
+        "--json",
+        "samples/bigretail/bad-856-vendor-number-missing.edi",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let finding =
+        &report["interchanges"][0]["groups"][0]["transactions"][0]["compliance"]["findings"][0];
+    assert_eq!(finding["ack"], "AK304 3", "{finding}");
+}

@@ -12,7 +12,14 @@ use common::{edigate, relative};
 use serde_json::Value;
 
 /// The reply's date and time are fixed so that snapshots do not change with the clock.
-const ACK: [&str; 5] = ["ack", "--date", "20261126", "--time", "1200"];
+const ACK: [&str; 6] = [
+    "ack",
+    "--no-partners",
+    "--date",
+    "20261126",
+    "--time",
+    "1200",
+];
 
 fn corpora() -> Vec<(&'static str, PathBuf)> {
     let mut all = Vec::new();

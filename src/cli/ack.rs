@@ -9,8 +9,10 @@ use serde_json::{Value, json};
 
 use super::Status;
 use super::ack_view::{functional_ack_json, ta1_json};
+use super::compliance::{PartnerArgs, SetCompliance};
 use crate::map::ack::{AckOptions, AckSummary, Ta1Policy, write_replies};
 use crate::map::ack_read::read_acks;
+use crate::validate::InterchangeReport;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Ta1 {
@@ -51,6 +53,11 @@ pub struct Args {
     /// Read the specs from this folder instead of the ones built in.
     #[arg(long, value_name = "DIR")]
     specs: Option<PathBuf>,
+    /// The partner's rules that the standard's codes can express (segment and element rules)
+    /// go into the 997 beside the standard's findings: a `reject` rule rejects the set, an
+    /// `error` rule notes it (AK501 E).
+    #[command(flatten)]
+    partners: PartnerArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
@@ -92,42 +99,49 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     let mut failed: anyhow::Result<()> = Ok(());
     // Each interchange is answered as soon as it is read: the reply to a large file never
     // waits for (or holds) the whole file.
-    let name = super::specs::validate_each(&specs, &args.file, |report| {
-        if failed.is_err() {
-            return;
-        }
-        all_accepted &= super::validate::accepted(&report, &options.policy);
-        let reply = write_replies(std::slice::from_ref(&report), &options, Vec::new());
-        let (bytes, summary) = match reply.context("cannot write the acknowledgement") {
-            Ok(r) => r,
-            Err(e) => {
-                failed = Err(e);
+    let partners = super::compliance::partners(&args.partners)?;
+    let name = super::compliance::validate_each(
+        &specs,
+        &args.file,
+        partners.as_ref(),
+        |mut report, sets| {
+            if failed.is_err() {
                 return;
             }
-        };
-        options.interchange_control_number = summary.next_interchange_control_number;
-        options.group_control_number = summary.next_group_control_number;
-        totals.interchanges += summary.interchanges;
-        totals.ta1s += summary.ta1s;
-        totals.acknowledgements += summary.acknowledgements;
-        if args.json {
-            let reading = read_acks(&bytes);
-            ta1s.extend(reading.interchange_acks.iter().map(|t| ta1_json(t, &specs)));
-            for a in &reading.functional_acks {
-                let version = report
-                    .groups
-                    .iter()
-                    .find(|g| {
-                        g.header.control_number == a.group_control_number
-                            && g.header.functional_id == a.functional_id
-                    })
-                    .map_or("005010", |g| g.header.version.as_str());
-                acks.push(functional_ack_json(a, &specs, version));
+            with_partner_findings(&mut report, sets);
+            all_accepted &= super::validate::accepted(&report, &options.policy);
+            let reply = write_replies(std::slice::from_ref(&report), &options, Vec::new());
+            let (bytes, summary) = match reply.context("cannot write the acknowledgement") {
+                Ok(r) => r,
+                Err(e) => {
+                    failed = Err(e);
+                    return;
+                }
+            };
+            options.interchange_control_number = summary.next_interchange_control_number;
+            options.group_control_number = summary.next_group_control_number;
+            totals.interchanges += summary.interchanges;
+            totals.ta1s += summary.ta1s;
+            totals.acknowledgements += summary.acknowledgements;
+            if args.json {
+                let reading = read_acks(&bytes);
+                ta1s.extend(reading.interchange_acks.iter().map(|t| ta1_json(t, &specs)));
+                for a in &reading.functional_acks {
+                    let version = report
+                        .groups
+                        .iter()
+                        .find(|g| {
+                            g.header.control_number == a.group_control_number
+                                && g.header.functional_id == a.functional_id
+                        })
+                        .map_or("005010", |g| g.header.version.as_str());
+                    acks.push(functional_ack_json(a, &specs, version));
+                }
+            } else if let Err(e) = out.write_all(&bytes) {
+                failed = Err(e.into());
             }
-        } else if let Err(e) = out.write_all(&bytes) {
-            failed = Err(e.into());
-        }
-    })?;
+        },
+    )?;
     failed?;
     if args.json {
         let value = json!({
@@ -149,4 +163,21 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     } else {
         Status::Rejected
     })
+}
+
+/// Each set's partner-rule findings that a 997 can express, beside the standard's, in the
+/// order of the set.
+fn with_partner_findings(report: &mut InterchangeReport, sets: Vec<SetCompliance>) {
+    let mut sets = sets.into_iter();
+    for set in report.groups.iter_mut().flat_map(|g| g.sets.iter_mut()) {
+        let Some(entry) = sets.next() else {
+            return;
+        };
+        let before = set.findings.len();
+        set.findings
+            .extend(entry.findings.iter().filter_map(|f| f.as_standard()));
+        if set.findings.len() > before {
+            set.findings.sort_by_key(|f| f.position);
+        }
+    }
 }

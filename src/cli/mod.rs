@@ -4,6 +4,7 @@
 
 mod ack;
 mod ack_view;
+mod compliance;
 mod derive;
 mod emit;
 mod generate;

@@ -1,23 +1,16 @@
 //! `edigate validate FILE [--json]`: per interchange, group and transaction set, the verdict a
 //! 997 would give and every finding, in plain words and with its place.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
-use std::thread;
 
-use anyhow::{Context, anyhow, bail};
 use serde_json::{Value, json};
 
 use super::Status;
-use super::tee::{TeeReader, tee};
-use crate::partner::compliance::{self, ComplianceFinding};
+use super::compliance::{PartnerArgs, SetCompliance};
 use crate::partner::rules::{Direction, RuleSeverity};
-use crate::partner::{Directory, Profile};
 use crate::spec::SpecSet;
-use crate::validate::{Finding, GroupReport, InterchangeReport, Policy, SetReport, Validator};
-use crate::x12::{PartyId, SegmentStream, TransactionSetReader};
+use crate::validate::{Finding, GroupReport, InterchangeReport, Policy, SetReport};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -34,27 +27,18 @@ pub struct Args {
     /// ones built in.
     #[arg(long, value_name = "DIR")]
     specs: Option<PathBuf>,
-    /// Also check every set against this partner's compliance rules (`partners/ID.toml`).
-    /// Without it, the partner of each interchange is found by its ISA ids among the
-    /// profiles, when there are any.
-    #[arg(long, value_name = "ID")]
-    partner: Option<String>,
-    /// The folder of partner profiles.
-    #[arg(long = "partners", value_name = "DIR", default_value = "partners")]
-    partners: PathBuf,
-    /// Check against the standard only, even where partner profiles are found.
-    #[arg(long, conflicts_with = "partner")]
-    no_partners: bool,
+    #[command(flatten)]
+    partners: PartnerArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     let specs = super::specs::load(args.specs.as_deref())?;
     let policy = super::specs::policy(&args.note_only)?;
-    if let Some(partners) = partners(args)? {
-        return run_with_partners(args, &specs, &policy, &partners);
-    }
+    let partners = super::compliance::partners(&args.partners)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let mut totals = Totals::default();
+    let mut rejected_by_partner = false;
+    let mut any_partner = false;
     let mut written: io::Result<()> = Ok(());
     let name = args.file.display().to_string();
     if args.json {
@@ -64,29 +48,41 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     } else {
         writeln!(out, "{name}")?;
     }
-    super::specs::validate_each(&specs, &args.file, |report| {
+    super::compliance::validate_each(&specs, &args.file, partners.as_ref(), |report, sets| {
         if written.is_err() {
             return;
         }
+        for entry in &sets {
+            any_partner |= entry.partner.is_some();
+            rejected_by_partner |= entry
+                .findings
+                .iter()
+                .any(|f| f.severity == RuleSeverity::Reject);
+        }
         written = if args.json {
             let comma = if totals.interchanges > 0 { "," } else { "" };
-            write!(out, "{comma}").and_then(|()| {
-                serde_json::to_writer(&mut out, &interchange_json(&report, &policy, &specs))
-                    .map_err(io::Error::from)
-            })
+            let mut value = interchange_json(&report, &policy, &specs);
+            attach_compliance(&mut value, &sets);
+            write!(out, "{comma}")
+                .and_then(|()| serde_json::to_writer(&mut out, &value).map_err(io::Error::from))
         } else {
             write_text(&mut out, &report, &policy, &specs)
+                .and_then(|()| write_compliance_text(&mut out, &sets))
         };
         totals.add(&report, &policy);
     })?;
     written?;
     if args.json {
         write!(out, "],\"summary\":")?;
-        serde_json::to_writer(&mut out, &totals.json())?;
+        let mut summary = totals.json();
+        if any_partner {
+            summary["rejected_by_partner_rules"] = json!(rejected_by_partner);
+        }
+        serde_json::to_writer(&mut out, &summary)?;
         writeln!(out, "}}")?;
     }
     out.flush()?;
-    Ok(if totals.all_accepted {
+    Ok(if totals.all_accepted && !rejected_by_partner {
         Status::Ok
     } else {
         Status::Rejected
@@ -326,208 +322,6 @@ fn write_text(
 }
 
 // Partner compliance ---------------------------------------------------------------------------
-
-/// The partners to check against: the one `--partner` names, or every sound profile of the
-/// folder (each interchange's partner found by its ISA ids); `None` when there are none.
-fn partners(args: &Args) -> anyhow::Result<Option<Partners>> {
-    if let Some(id) = &args.partner {
-        let profile = super::partners::profile(&args.partners, id)?;
-        return Ok(Some(Partners::One(Box::new(profile))));
-    }
-    if args.no_partners || !args.partners.is_dir() {
-        return Ok(None);
-    }
-    let (directory, errors) = super::partners::load(&args.partners)?;
-    if !errors.is_empty() {
-        eprintln!(
-            "edigate: the partner profiles in {} are not used: {} problem(s); run `edigate partners check`",
-            args.partners.display(),
-            errors.len()
-        );
-        return Ok(None);
-    }
-    Ok((!directory.profiles.is_empty()).then_some(Partners::Directory(directory)))
-}
-
-enum Partners {
-    One(Box<Profile>),
-    Directory(Directory),
-}
-
-impl Partners {
-    /// The partner an interchange from `sender` to `receiver` is traded with, and which way:
-    /// from the partner is inbound, from us outbound.
-    fn of(&self, sender: &PartyId, receiver: &PartyId) -> Option<(&Profile, Direction)> {
-        let which = |p: &Profile| {
-            if p.us.is(sender) && !p.partner.is(sender) {
-                Direction::Outbound
-            } else {
-                Direction::Inbound
-            }
-        };
-        match self {
-            Partners::One(p) => Some((p, which(p))),
-            Partners::Directory(d) => d
-                .sender_of(sender, receiver)
-                .map(|p| (p, Direction::Inbound))
-                .or_else(|| {
-                    d.sender_of(receiver, sender)
-                        .map(|p| (p, Direction::Outbound))
-                }),
-        }
-    }
-}
-
-/// One set's compliance: with whom, which way, what it breaks.
-struct SetCompliance {
-    id: String,
-    control_number: String,
-    partner: Option<(String, Direction)>,
-    findings: Vec<ComplianceFinding>,
-}
-
-fn run_with_partners(
-    args: &Args,
-    specs: &SpecSet,
-    policy: &Policy,
-    partners: &Partners,
-) -> anyhow::Result<Status> {
-    let name = args.file.display().to_string();
-    let input: Box<dyn Read + Send> = if name == "-" {
-        Box::new(io::stdin())
-    } else {
-        Box::new(File::open(&args.file).with_context(|| format!("cannot open {name}"))?)
-    };
-    let ([for_standard, for_partners], pump) = tee::<2>(input);
-    // Unbounded: the standard's pass hands over whole interchanges, so the compliance pass
-    // must be able to run a whole interchange ahead without waiting.
-    let (tx, rx) = channel::<SetCompliance>();
-    thread::scope(|s| {
-        s.spawn(move || pump.run());
-        let checker = s.spawn(move || -> io::Result<()> {
-            let mut reader = TransactionSetReader::new(for_partners);
-            while let Some(set) = reader.next_set()? {
-                let found = partners.of(&set.interchange.sender, &set.interchange.receiver);
-                let findings = found
-                    .map(|(profile, direction)| compliance::evaluate(profile, &set, direction))
-                    .unwrap_or_default();
-                let entry = SetCompliance {
-                    id: set.header.id.clone(),
-                    control_number: set.header.control_number.clone(),
-                    partner: found.map(|(p, d)| (p.id.clone(), d)),
-                    findings,
-                };
-                if tx.send(entry).is_err() {
-                    break;
-                }
-            }
-            Ok(())
-        });
-        let status = write_with_partners(args, specs, policy, &name, for_standard, &rx);
-        drop(rx);
-        match checker.join() {
-            Ok(Ok(())) => status,
-            Ok(Err(e)) => Err(e).with_context(|| format!("cannot read {name}")),
-            Err(_) => bail!("the compliance pass over {name} stopped unexpectedly"),
-        }
-    })
-}
-
-fn write_with_partners(
-    args: &Args,
-    specs: &SpecSet,
-    policy: &Policy,
-    name: &str,
-    input: TeeReader,
-    compliance: &Receiver<SetCompliance>,
-) -> anyhow::Result<Status> {
-    let mut out = BufWriter::new(io::stdout().lock());
-    let mut totals = Totals::default();
-    let mut rejected_by_partner = false;
-    let mut any_partner = false;
-    let mut written: anyhow::Result<()> = Ok(());
-    if args.json {
-        write!(out, "{{\"file\":")?;
-        serde_json::to_writer(&mut out, name)?;
-        write!(out, ",\"interchanges\":[")?;
-    } else {
-        writeln!(out, "{name}")?;
-    }
-    let mut validator = Validator::with_sink(specs, |report: InterchangeReport| {
-        if written.is_err() {
-            return;
-        }
-        written = (|| {
-            let mut sets = Vec::new();
-            for g in &report.groups {
-                for set in &g.sets {
-                    let entry = compliance.recv().map_err(|_| {
-                        anyhow!(
-                            "{name}: no compliance result for {} {}",
-                            set.header.id,
-                            set.header.control_number
-                        )
-                    })?;
-                    if entry.id != set.header.id
-                        || entry.control_number != set.header.control_number
-                    {
-                        bail!(
-                            "{name}: the two passes disagree: {} {} against {} {}",
-                            set.header.id,
-                            set.header.control_number,
-                            entry.id,
-                            entry.control_number
-                        );
-                    }
-                    any_partner |= entry.partner.is_some();
-                    rejected_by_partner |= entry
-                        .findings
-                        .iter()
-                        .any(|f| f.severity == RuleSeverity::Reject);
-                    sets.push(entry);
-                }
-            }
-            if args.json {
-                let comma = if totals.interchanges > 0 { "," } else { "" };
-                let mut value = interchange_json(&report, policy, specs);
-                attach_compliance(&mut value, &sets);
-                write!(out, "{comma}")?;
-                serde_json::to_writer(&mut out, &value)?;
-            } else {
-                write_text(&mut out, &report, policy, specs)?;
-                write_compliance_text(&mut out, &sets)?;
-            }
-            totals.add(&report, policy);
-            Ok(())
-        })();
-    });
-    let outcome = SegmentStream::new(input)
-        .run(&mut validator)
-        .with_context(|| format!("cannot read {name}"))?;
-    validator.finish();
-    drop(validator);
-    written?;
-    if outcome.fatal && outcome.interchanges == 0 {
-        bail!(
-            "{name}: no usable interchange (no ISA header could be read); run `edigate parse {name}` for details"
-        );
-    }
-    if args.json {
-        write!(out, "],\"summary\":")?;
-        let mut summary = totals.json();
-        if any_partner {
-            summary["rejected_by_partner_rules"] = json!(rejected_by_partner);
-        }
-        serde_json::to_writer(&mut out, &summary)?;
-        writeln!(out, "}}")?;
-    }
-    out.flush()?;
-    Ok(if totals.all_accepted && !rejected_by_partner {
-        Status::Ok
-    } else {
-        Status::Rejected
-    })
-}
 
 /// Each set's object in an interchange's JSON gains its `compliance`.
 fn attach_compliance(interchange: &mut Value, sets: &[SetCompliance]) {

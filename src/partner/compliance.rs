@@ -21,6 +21,7 @@ use crate::document::terms::Terms;
 use crate::map::translate::{Placement, structure, text};
 use crate::map::ts810_out::invoice_amounts;
 use crate::map::{ts810, ts820, ts850};
+use crate::validate::{ElementError, ElementPlace, ExtraRule, Finding, SegmentError, Severity};
 use crate::x12::{Segment, TransactionSetRef};
 
 /// One rule a set breaks, at one place.
@@ -45,6 +46,80 @@ pub struct ComplianceFinding {
     pub source: GuideRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub penalty: Option<Penalty>,
+    /// The 997 code of a finding the standard's syntax can express ("AK304 3", "AK403 7"):
+    /// segment and element rules. Such findings go into the 997 with the standard's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack: Option<String>,
+    #[serde(skip)]
+    pub standard: Option<StandardCode>,
+}
+
+/// How a partner-rule finding is said in a 997.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandardCode {
+    Segment(SegmentError),
+    /// The error, and the element's data element reference number (AK402).
+    Element(ElementError, String),
+}
+
+impl ComplianceFinding {
+    fn coded(mut self, code: StandardCode) -> Self {
+        self.ack = Some(match &code {
+            StandardCode::Segment(e) => format!("AK304 {}", e.code()),
+            StandardCode::Element(e, _) => format!("AK403 {}", e.code()),
+        });
+        self.standard = Some(code);
+        self
+    }
+
+    /// As a finding of the standard's validation, to go into the 997 beside the standard's
+    /// own: a `reject` rejects the set (AK501 R), an `error` only notes it (E); warnings and
+    /// findings the standard's codes cannot express stay out of the 997.
+    pub fn as_standard(&self) -> Option<Finding> {
+        let rejects = match self.severity {
+            RuleSeverity::Reject => true,
+            RuleSeverity::Error => false,
+            RuleSeverity::Warning => return None,
+        };
+        let (segment_error, element) = match self.standard.clone()? {
+            StandardCode::Segment(e) => (Some(e), None),
+            StandardCode::Element(error, reference) => {
+                let position = self
+                    .element
+                    .as_deref()
+                    .and_then(|e| e.get(self.segment.len()..))
+                    .and_then(|n| n.parse().ok())?;
+                (
+                    None,
+                    Some(ElementPlace {
+                        position,
+                        component: None,
+                        repetition: None,
+                        reference,
+                        error,
+                    }),
+                )
+            }
+        };
+        Some(Finding {
+            segment_id: self.segment.clone(),
+            position: self.position,
+            loop_id: None,
+            segment_error,
+            element,
+            value: self.value.clone(),
+            severity: Severity::Error,
+            offset: self.offset,
+            message: format!(
+                "partner rule {}: {} — {}",
+                self.rule, self.message, self.detail
+            ),
+            extra_rule: Some(ExtraRule {
+                id: self.rule.clone(),
+                rejects,
+            }),
+        })
+    }
 }
 
 impl fmt::Display for ComplianceFinding {
@@ -104,7 +179,7 @@ pub fn evaluate(
             Check::Usage { min, max } => usage(rule, &placed, *min, *max, &mut findings),
             Check::Element { .. } | Check::CheckDigit { .. } => {
                 for p in placed.iter().filter(|p| selects(&rule.selector, p)) {
-                    element(rule, p.segment, &mut findings);
+                    element(rule, p.segment, &set.group.version, &mut findings);
                 }
             }
             Check::Arithmetic { what, tolerance } => {
@@ -165,6 +240,8 @@ fn envelope(
             detail,
             source: source(section),
             penalty: None,
+            ack: None,
+            standard: None,
         });
     };
     let show = |id: &crate::x12::PartyId| format!("{}:{}", id.qualifier.trim(), id.id.trim());
@@ -373,42 +450,56 @@ fn usage(
     for (_, name, start, found) in scopes {
         let count = found.len() as u32;
         if count < min {
-            findings.push(finding(
-                rule,
-                &selector.segment,
-                start.segment.position,
-                start.segment.offset,
-                None,
-                None,
-                if min == 1 {
-                    format!("{what} is missing from {name}")
-                } else {
-                    format!("{what} appears {count} time(s) in {name}; at least {min} are required")
-                },
-            ));
+            findings.push(
+                finding(
+                    rule,
+                    &selector.segment,
+                    start.segment.position,
+                    start.segment.offset,
+                    None,
+                    None,
+                    if min == 1 {
+                        format!("{what} is missing from {name}")
+                    } else {
+                        format!(
+                            "{what} appears {count} time(s) in {name}; at least {min} are required"
+                        )
+                    },
+                )
+                .coded(StandardCode::Segment(SegmentError::MandatoryMissing)),
+            );
         }
         if let Some(max) = max
             && count > max
         {
             let extra = found[max as usize];
-            findings.push(finding(
-                rule,
-                &selector.segment,
-                extra.segment.position,
-                extra.segment.offset,
-                None,
-                None,
-                if max == 0 {
-                    format!("{what} must not be used in {name}")
+            findings.push(
+                finding(
+                    rule,
+                    &selector.segment,
+                    extra.segment.position,
+                    extra.segment.offset,
+                    None,
+                    None,
+                    if max == 0 {
+                        format!("{what} must not be used in {name}")
+                    } else {
+                        format!(
+                            "{what} appears {count} time(s) in {name}; at most {max} are allowed"
+                        )
+                    },
+                )
+                .coded(StandardCode::Segment(if max == 0 {
+                    SegmentError::Unexpected
                 } else {
-                    format!("{what} appears {count} time(s) in {name}; at most {max} are allowed")
-                },
-            ));
+                    SegmentError::ExceedsMaximumUse
+                })),
+            );
         }
     }
 }
 
-fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFinding>) {
+fn element(rule: &Rule, segment: &Segment<'_>, gs08: &str, findings: &mut Vec<ComplianceFinding>) {
     let name = rule.element.clone().unwrap_or_default();
     let (position, check) = match &rule.check {
         Check::Element { position, .. } | Check::CheckDigit { position, .. } => {
@@ -420,8 +511,9 @@ fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFind
     let raw = element.as_ref().map_or(&b""[..], |e| e.value);
     let offset = element.as_ref().map_or(segment.offset, |e| e.offset);
     let value = text(raw);
-    let mut problem = |detail: String| {
-        findings.push(finding(
+    let reference = reference(gs08, segment.id, position);
+    let mut problem = |detail: String, error: Option<ElementError>| {
+        let mut f = finding(
             rule,
             segment.id_str(),
             segment.position,
@@ -429,7 +521,11 @@ fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFind
             Some(name.clone()),
             (!value.is_empty()).then(|| value.clone()),
             detail,
-        ));
+        );
+        if let Some(error) = error {
+            f = f.coded(StandardCode::Element(error, reference.clone()));
+        }
+        findings.push(f);
     };
     match check {
         Check::Element {
@@ -443,7 +539,10 @@ fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFind
         } => {
             if value.is_empty() {
                 if *required {
-                    problem(format!("{name} is empty"));
+                    problem(
+                        format!("{name} is empty"),
+                        Some(ElementError::MandatoryMissing),
+                    );
                 }
                 return;
             }
@@ -451,28 +550,40 @@ fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFind
             if let Some(min) = min_length
                 && len < *min
             {
-                problem(format!("{name} is {len} long; at least {min}"));
+                problem(
+                    format!("{name} is {len} long; at least {min}"),
+                    Some(ElementError::TooShort),
+                );
             }
             if let Some(max) = max_length
                 && len > *max
             {
-                problem(format!("{name} is {len} long; at most {max}"));
+                problem(
+                    format!("{name} is {len} long; at most {max}"),
+                    Some(ElementError::TooLong),
+                );
             }
             if !codes.is_empty() && !codes.contains(&value) {
-                problem(format!("{name} is not one of {}", codes.join(", ")));
+                problem(
+                    format!("{name} is not one of {}", codes.join(", ")),
+                    Some(ElementError::InvalidCode),
+                );
             }
             if let Some(pattern) = pattern
                 && !pattern.is_match(&value)
             {
-                problem(format!(
-                    "{name} does not match the pattern {}",
-                    pattern.as_str()
-                ));
+                problem(
+                    format!("{name} does not match the pattern {}", pattern.as_str()),
+                    Some(ElementError::InvalidCharacter),
+                );
             }
             if let Some(fixed) = fixed
                 && *fixed != value
             {
-                problem(format!("{name} must be {fixed}"));
+                problem(
+                    format!("{name} must be {fixed}"),
+                    Some(ElementError::InvalidCode),
+                );
             }
         }
         Check::CheckDigit { scheme, .. } => {
@@ -480,13 +591,16 @@ fn element(rule: &Rule, segment: &Segment<'_>, findings: &mut Vec<ComplianceFind
                 Scheme::Sscc => gs1::Sscc::parse(&value).map(|_| ()),
                 Scheme::Gtin => gs1::Gtin::parse(&value).map(|_| ()),
                 Scheme::Gln if value.len() != 13 => {
-                    problem(format!("{name} has {} digits; a GLN has 13", value.len()));
+                    problem(
+                        format!("{name} has {} digits; a GLN has 13", value.len()),
+                        None,
+                    );
                     return;
                 }
                 Scheme::Gln => gs1::verify(&value),
             };
             if let Err(e) = result {
-                problem(format!("{name}: {e}"));
+                problem(format!("{name}: {e}"), None);
             }
         }
         _ => {}
@@ -514,6 +628,8 @@ fn finding(
         detail,
         source: rule.source.clone(),
         penalty: rule.penalty.clone(),
+        ack: None,
+        standard: None,
     }
 }
 
@@ -695,4 +811,22 @@ fn agreed_terms(
             ));
         }
     }
+}
+
+/// AK402 for element `position` of segment `id` in version `gs08`; empty when unknown.
+fn reference(gs08: &str, id: &[u8], position: usize) -> String {
+    let Ok(specs) = crate::spec::standard() else {
+        return String::new();
+    };
+    let Some(version) = specs.version(gs08) else {
+        return String::new();
+    };
+    version
+        .segment(crate::spec::SegKey::of(id))
+        .and_then(|(_, def)| def.elements.get(position - 1))
+        .and_then(|p| match p.item {
+            crate::spec::Item::Element(e) => version.elements.get(e).map(|e| e.id.clone()),
+            crate::spec::Item::Composite(_) => None,
+        })
+        .unwrap_or_default()
 }

@@ -735,6 +735,7 @@ impl SegmentCheck<'_, '_> {
             severity,
             offset: at.offset,
             message: format!("{about} {what}"),
+            extra_rule: None,
         });
     }
 }

@@ -46,6 +46,7 @@ impl Hierarchy {
                 .element(position)
                 .map_or(segment.offset, |e| e.offset),
             message,
+            extra_rule: None,
         };
         if id.is_empty() {
             return; // reported as a missing mandatory element
@@ -109,6 +110,7 @@ impl Hierarchy {
                 severity: Severity::Error,
                 offset: level.offset,
                 message: format!("HL04 (Hierarchical Child Code) '1' says HL '{}' has children, but no later HL names it in HL02", show(id)),
+                extra_rule: None,
             });
         }
         self.levels.clear();

@@ -167,6 +167,16 @@ pub struct Finding {
     pub offset: u64,
     /// What is wrong, for a business reader.
     pub message: String,
+    /// For a finding of a rule beyond the standard (a partner's implementation guide): its id,
+    /// and whether it rejects the set or only notes an error. None for the standard's own.
+    pub extra_rule: Option<ExtraRule>,
+}
+
+/// A rule beyond the standard whose finding is reported like the standard's, in the 997.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraRule {
+    pub id: String,
+    pub rejects: bool,
 }
 
 impl Finding {
@@ -222,6 +232,9 @@ impl Policy {
     pub fn rejects(&self, finding: &Finding) -> bool {
         if finding.severity != Severity::Error {
             return false;
+        }
+        if let Some(rule) = &finding.extra_rule {
+            return rule.rejects;
         }
         match (&finding.element, finding.segment_error) {
             (Some(e), _) => !self.note_only_element.contains(&e.error),

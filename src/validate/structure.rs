@@ -293,6 +293,7 @@ impl<'s> Walker<'s> {
             severity: Severity::Error,
             offset,
             message,
+            extra_rule: None,
         }
     }
 }
