@@ -262,6 +262,8 @@ const PARTNER_SAMPLES: &[(&str, &[&str])] = &[
     ("bigretail/warn-850-line-count.edi", &["BR-850-COUNT"]),
     ("bigretail/bad-810-total.edi", &["BR-810-TOTAL"]),
     ("bigretail/bad-810-terms.edi", &["BR-810-TERMS"]),
+    ("bigretail/bad-856-late.edi", &["BR-856-TIMELY"]),
+    ("bigretail/bad-810-before-shipment.edi", &["BR-810-DATE"]),
     ("freshway/good-850.edi", &[]),
     ("freshway/good-856.edi", &[]),
     ("freshway/bad-856-ship-from-by-duns.edi", &["FW-N1-GLN"]),
@@ -323,6 +325,7 @@ fn the_sample_partners_files_break_exactly_the_rules_they_were_made_to_break() {
                 [
                     "BR-856-BOL",
                     "BR-810-TERMS",
+                    "BR-856-TIMELY",
                     "FW-850-SHIP-TO-GLN",
                     "NG-820-REASONS",
                 ]

@@ -15,7 +15,7 @@ use std::thread;
 use anyhow::{Context, anyhow, bail};
 
 use super::tee::tee;
-use crate::partner::compliance::{self, ComplianceFinding};
+use crate::partner::compliance::{self, ComplianceFinding, DeadlineStatement};
 use crate::partner::rules::Direction;
 use crate::partner::{Directory, Profile};
 use crate::spec::SpecSet;
@@ -95,6 +95,8 @@ pub struct SetCompliance {
     /// None when no profile names the set's sender and receiver.
     pub partner: Option<(String, Direction)>,
     pub findings: Vec<ComplianceFinding>,
+    /// The deadlines the partner's profile sets for this set, to be tracked.
+    pub deadlines: Vec<DeadlineStatement>,
 }
 
 /// Validates `file`, handing `each` every interchange's report with its sets' compliance in
@@ -131,11 +133,15 @@ pub fn validate_each(
                     let findings = found
                         .map(|(profile, direction)| compliance::evaluate(profile, &set, direction))
                         .unwrap_or_default();
+                    let deadlines = found
+                        .map(|(profile, direction)| compliance::deadlines(profile, &set, direction))
+                        .unwrap_or_default();
                     let entry = SetCompliance {
                         id: set.header.id.clone(),
                         control_number: set.header.control_number.clone(),
                         partner: found.map(|(p, d)| (p.id.clone(), d)),
                         findings,
+                        deadlines,
                     };
                     if tx.send(entry).is_err() {
                         break;

@@ -341,6 +341,7 @@ fn attach_compliance(interchange: &mut Value, sets: &[SetCompliance]) {
                     "partner": entry.partner.as_ref().map(|(id, _)| id),
                     "direction": entry.partner.as_ref().map(|(_, d)| d),
                     "findings": entry.findings,
+                    "deadlines": entry.deadlines,
                 });
             }
         }
@@ -363,17 +364,25 @@ fn write_compliance_text(out: &mut impl Write, sets: &[SetCompliance]) -> io::Re
                 "  {} {} {way} {partner}: every partner rule met",
                 entry.id, entry.control_number
             )?;
-            continue;
+        } else {
+            writeln!(
+                out,
+                "  {} {} {way} {partner}: {} partner rule finding(s)",
+                entry.id,
+                entry.control_number,
+                entry.findings.len()
+            )?;
+            for f in &entry.findings {
+                writeln!(out, "    {f}")?;
+            }
         }
-        writeln!(
-            out,
-            "  {} {} {way} {partner}: {} partner rule finding(s)",
-            entry.id,
-            entry.control_number,
-            entry.findings.len()
-        )?;
-        for f in &entry.findings {
-            writeln!(out, "    {f}")?;
+        for d in &entry.deadlines {
+            writeln!(
+                out,
+                "    deadline: {} due by {}",
+                d.what,
+                d.due.format("%Y-%m-%d %H:%M")
+            )?;
         }
     }
     Ok(())

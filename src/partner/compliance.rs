@@ -8,10 +8,11 @@ use std::fmt;
 use serde::Serialize;
 
 use super::profile::Profile;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
 use super::rules::{
-    Arithmetic, Check, Direction, GuideRef, Penalty, Rule, RuleSeverity, Scheme, Selector,
+    Arithmetic, Check, Deadline, Direction, GuideRef, Penalty, Rule, RuleSeverity, Scheme, Selector,
 };
 use crate::document::gs1;
 use crate::document::invoice::Invoice;
@@ -20,7 +21,7 @@ use crate::document::remittance::Remittance;
 use crate::document::terms::Terms;
 use crate::map::translate::{Placement, structure, text};
 use crate::map::ts810_out::invoice_amounts;
-use crate::map::{ts810, ts820, ts850};
+use crate::map::{ts810, ts820, ts850, ts856};
 use crate::validate::{ElementError, ElementPlace, ExtraRule, Finding, SegmentError, Severity};
 use crate::x12::{Segment, TransactionSetRef};
 
@@ -186,6 +187,7 @@ pub fn evaluate(
                 let document = canonical.get_or_insert_with(|| Canonical::of(set));
                 arithmetic(rule, set, document, *what, *tolerance, &mut findings);
             }
+            Check::Deadline(deadline) => deadline_met(rule, set, *deadline, &mut findings),
             Check::AgreedTerms => {
                 let document = canonical.get_or_insert_with(|| Canonical::of(set));
                 if let Canonical::Invoice(invoice) = document {
@@ -829,4 +831,102 @@ fn reference(gs08: &str, id: &[u8], position: usize) -> String {
             crate::spec::Item::Composite(_) => None,
         })
         .unwrap_or_default()
+}
+
+/// When an interchange was sent, from ISA09 (YYMMDD) and ISA10 (HHMM).
+fn sent_at(set: &TransactionSetRef<'_>) -> Option<NaiveDateTime> {
+    let isa = set.interchange;
+    let date = NaiveDate::parse_from_str(&format!("20{}", isa.date.trim()), "%Y%m%d").ok()?;
+    let time = NaiveTime::parse_from_str(isa.time.trim(), "%H%M").ok()?;
+    Some(date.and_time(time))
+}
+
+fn deadline_met(
+    rule: &Rule,
+    set: &TransactionSetRef<'_>,
+    deadline: Deadline,
+    findings: &mut Vec<ComplianceFinding>,
+) {
+    if set.segments.is_empty() {
+        return;
+    }
+    match deadline {
+        Deadline::AsnAfterShipment { hours } => {
+            let notice = ts856::ship_notice(set).document;
+            let shipped = notice
+                .ship_date
+                .and_time(notice.ship_time.unwrap_or(NaiveTime::MIN));
+            let Some(sent) = sent_at(set) else {
+                return;
+            };
+            let due = shipped + chrono::Duration::hours(i64::from(hours));
+            if sent > due {
+                let late = sent - shipped;
+                findings.push(finding(
+                    rule,
+                    "ISA",
+                    1,
+                    set.interchange.offset,
+                    Some("ISA09".into()),
+                    Some(sent.format("%Y-%m-%d %H:%M").to_string()),
+                    format!(
+                        "sent {}, {} hour(s) after the shipment of {}; due by {}",
+                        sent.format("%Y-%m-%d %H:%M"),
+                        late.num_hours(),
+                        shipped.format("%Y-%m-%d %H:%M"),
+                        due.format("%Y-%m-%d %H:%M")
+                    ),
+                ));
+            }
+        }
+        Deadline::InvoiceNotBeforeShipment => {
+            let invoice = ts810::invoice(set).document;
+            if let Some(shipped) = invoice.ship_date
+                && invoice.date < shipped
+            {
+                let s = at(set, "BIG");
+                findings.push(finding(
+                    rule,
+                    "BIG",
+                    s.position,
+                    s.offset,
+                    Some("BIG01".into()),
+                    Some(invoice.date.to_string()),
+                    format!(
+                        "the invoice is dated {}, before the goods shipped on {shipped}",
+                        invoice.date
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A deadline the partner's profile sets for this set, stated so that it can be tracked:
+/// their 997 for what we send is due within the hours agreed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineStatement {
+    pub what: String,
+    pub due: NaiveDateTime,
+}
+
+pub fn deadlines(
+    profile: &Profile,
+    set: &TransactionSetRef<'_>,
+    direction: Direction,
+) -> Vec<DeadlineStatement> {
+    let mut out = Vec::new();
+    if direction == Direction::Outbound
+        && set.header.id != "997"
+        && let (Some(hours), Some(sent)) = (profile.expect_997_within_hours, sent_at(set))
+    {
+        out.push(DeadlineStatement {
+            what: format!(
+                "{}'s 997 for group {} ({} {})",
+                profile.id, set.group.control_number, set.header.id, set.header.control_number
+            ),
+            due: sent + chrono::Duration::hours(i64::from(hours)),
+        });
+    }
+    out
 }

@@ -86,6 +86,9 @@ pub struct RawRule {
     /// Arithmetic rules: how far a stated total may be off ("0.01"); none: exact.
     #[serde(default)]
     pub tolerance: Option<String>,
+    /// Deadline rules: within how many hours.
+    #[serde(default)]
+    pub hours: Option<u32>,
 }
 
 fn both() -> String {
@@ -201,6 +204,16 @@ pub enum Check {
     },
     /// An invoice's terms are the terms agreed in the profile.
     AgreedTerms,
+    /// A document is sent in time.
+    Deadline(Deadline),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// An 856 is sent (ISA09/ISA10) within so many hours of the shipment it describes.
+    AsnAfterShipment { hours: u32 },
+    /// An 810 is not dated before the goods shipped.
+    InvoiceNotBeforeShipment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,7 +313,7 @@ pub fn resolve(
             ),
         ));
     }
-    if matches!(raw.kind.as_str(), "arithmetic" | "terms") {
+    if matches!(raw.kind.as_str(), "arithmetic" | "terms" | "deadline") {
         return whole_document(raw, &key, problems, severity, direction);
     }
     let Some(segment) = raw.segment.clone() else {
@@ -507,7 +520,7 @@ pub fn resolve(
                 key("kind"),
                 format!(
                     "is '{other}'; built so far: segment, element, check_digit, arithmetic, \
-                     terms (consistency and deadline rules are not built yet)"
+                     terms, deadline (consistency rules are not built yet)"
                 ),
             ));
             None
@@ -575,7 +588,52 @@ fn whole_document(
             || raw.pattern.is_some()
             || raw.value.is_some(),
     );
-    let check = if raw.kind == "terms" {
+    if raw.kind != "deadline" {
+        not_for("hours", raw.hours.is_some());
+    }
+    let check = if raw.kind == "deadline" {
+        not_for("tolerance", raw.tolerance.is_some());
+        match (raw.check.as_deref(), raw.set.as_str()) {
+            (Some("asn_after_shipment"), "856") => match raw.hours {
+                Some(hours) => Some(Check::Deadline(Deadline::AsnAfterShipment { hours })),
+                None => {
+                    problems.push((
+                        key("hours"),
+                        "is missing: within how many hours of the shipment".into(),
+                    ));
+                    None
+                }
+            },
+            (Some("invoice_not_before_shipment"), "810") => {
+                Some(Check::Deadline(Deadline::InvoiceNotBeforeShipment))
+            }
+            (Some(check @ ("asn_after_shipment" | "invoice_not_before_shipment")), set) => {
+                problems.push((
+                    key("check"),
+                    format!(
+                        "{check} applies to the {}, not to the {set}",
+                        if check.starts_with("asn") {
+                            "856"
+                        } else {
+                            "810"
+                        }
+                    ),
+                ));
+                None
+            }
+            (other, _) => {
+                problems.push((
+                    key("check"),
+                    format!(
+                        "is {}; allowed: asn_after_shipment (856, with hours), \
+                         invoice_not_before_shipment (810)",
+                        other.map_or("missing".to_owned(), |o| format!("'{o}'"))
+                    ),
+                ));
+                None
+            }
+        }
+    } else if raw.kind == "terms" {
         not_for("tolerance", raw.tolerance.is_some());
         if raw.set != "810" {
             problems.push((

@@ -279,8 +279,8 @@ fn a_rule_is_checked_against_the_spec_of_its_version() {
             "rules[0].level (rule R5): names an HL level, which only an 856 has",
         ),
         (
-            "id = \"R6\"\nkind = \"deadline\"\nset = \"856\"\nsegment = \"BSN\"\nseverity = \"error\"",
-            "rules[0].kind (rule R6): is 'deadline'; built so far: segment, element, check_digit",
+            "id = \"R6\"\nkind = \"consistency\"\nset = \"856\"\nsegment = \"BSN\"\nseverity = \"error\"",
+            "rules[0].kind (rule R6): is 'consistency'; built so far: segment, element, check_digit, arithmetic, terms, deadline",
         ),
         (
             "id = \"R7\"\nkind = \"segment\"\nset = \"820\"\nsegment = \"TRN\"\nusage = \"required\"\nseverity = \"error\"",
@@ -538,5 +538,49 @@ fn an_invoice_total_is_worked_out_and_its_terms_held_to_the_agreed() {
     assert_eq!(
         evaluate_invoice(&INVOICE.replace("ITD*01*3*2**10**30", "ITD*05*3*****30")),
         ["BR-810-TERMS the invoice states NET 30; agreed: 2% 10 NET 30"]
+    );
+}
+
+#[test]
+fn deadline_rules_are_checked_when_read_and_when_evaluated() {
+    let errors = with_rule(
+        "id = \"D1\"\nkind = \"deadline\"\nset = \"856\"\ncheck = \"asn_after_shipment\"\nseverity = \"error\"",
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("rules[0].hours (rule D1): is missing")),
+        "{errors:#?}"
+    );
+    let errors = with_rule(
+        "id = \"D2\"\nkind = \"deadline\"\nset = \"856\"\ncheck = \"invoice_not_before_shipment\"\nseverity = \"error\"",
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("invoice_not_before_shipment applies to the 810, not to the 856")),
+        "{errors:#?}"
+    );
+    // The test interchanges are sent 2026-11-20 09:30; BigRetail wants the ASN within 48
+    // hours of the shipment.
+    let on_time = evaluate_asn(&ASN.replace(
+        "BSN*00*SH-1*20261119*0930*0001",
+        "BSN*00*SH-1*20261119*0930*0001\nDTM*011*20261119*0800",
+    ));
+    assert_eq!(on_time, []);
+    let late = evaluate_asn(&ASN.replace(
+        "BSN*00*SH-1*20261119*0930*0001",
+        "BSN*00*SH-1*20261117*0930*0001\nDTM*011*20261117*0800",
+    ));
+    let shown: Vec<(&str, &str)> = late
+        .iter()
+        .map(|f| (f.rule.as_str(), f.detail.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [(
+            "BR-856-TIMELY",
+            "sent 2026-11-20 09:30, 73 hour(s) after the shipment of 2026-11-17 08:00; due by 2026-11-19 08:00"
+        )]
     );
 }
