@@ -465,3 +465,46 @@ fn partner_findings_the_standard_can_express_go_into_the_997() {
         &report["interchanges"][0]["groups"][0]["transactions"][0]["compliance"]["findings"][0];
     assert_eq!(finding["ack"], "AK304 3", "{finding}");
 }
+
+#[test]
+fn match_holds_the_documents_of_one_order_to_each_other() {
+    let order = "samples/bigretail/good-850.edi";
+    let (status, report, stderr) = edigate(&[
+        "match",
+        "--order",
+        order,
+        "--asn",
+        "samples/bigretail/good-856-pallets.edi",
+        "--invoice",
+        "samples/bigretail/good-810.edi",
+    ]);
+    assert_eq!(status, 0, "{report}{stderr}");
+    assert_eq!(
+        report.matches("agrees, every partner rule met").count(),
+        2,
+        "{report}"
+    );
+    // An invoice for more than the notice shipped, and a notice for more than was ordered.
+    let (status, report, stderr) = edigate(&[
+        "match",
+        "--order",
+        order,
+        "--asn",
+        "samples/bigretail/match/asn-over-shipped.edi",
+        "--invoice",
+        "samples/bigretail/match/invoice-not-as-shipped.edi",
+    ]);
+    assert_eq!(status, 1, "{stderr}");
+    insta::assert_snapshot!("match-mismatches", report);
+    // Without a profile naming the order's sender, a partner must be given.
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _, stderr) = edigate(&[
+        "match",
+        "--order",
+        order,
+        "--partners",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("give --partner ID"), "{stderr}");
+}

@@ -161,7 +161,9 @@ fn inputs(args: &Args) -> anyhow::Result<Option<(PurchaseOrder, ShipmentConfirma
 /// wants, our GS1 company prefix towards it, and the agreed terms when the order states
 /// none (the order's own terms, when stated, are the ones it was placed on).
 fn agreed_with(profile: &Profile, order: &PurchaseOrder, confirmation: &mut ShipmentConfirmation) {
-    if confirmation.structure.is_none() {
+    // The partner's structure for cartons; goods shipped without any keep items alone.
+    let has_cartons = !confirmation.cartons.is_empty() || !confirmation.pallets.is_empty();
+    if confirmation.structure.is_none() && has_cartons {
         confirmation.structure = profile.asn_structure.clone();
     }
     if let Some(series) = confirmation.sscc.as_mut()
@@ -182,7 +184,10 @@ fn agreed_with(profile: &Profile, order: &PurchaseOrder, confirmation: &mut Ship
 /// The one 850 in `path` (or the one numbered `number`), translated; `None` when its
 /// mapping had findings, which are printed: a document derived from a misread order would
 /// bill or ship the wrong thing.
-fn read_order(path: &PathBuf, number: Option<&str>) -> anyhow::Result<Option<PurchaseOrder>> {
+pub(super) fn read_order(
+    path: &PathBuf,
+    number: Option<&str>,
+) -> anyhow::Result<Option<PurchaseOrder>> {
     let (name, input) = super::specs::open(path)?;
     let mut reader = TransactionSetReader::new(input);
     let mut found = Vec::new();

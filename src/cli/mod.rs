@@ -8,6 +8,7 @@ mod compliance;
 mod derive;
 mod emit;
 mod generate;
+mod matching;
 mod parse;
 mod partners;
 mod specs;
@@ -73,6 +74,10 @@ enum Command {
     /// The partner profiles (`partners/<id>.toml`): `list`, `show ID`, `check [DIR]` (every
     /// problem with file, line, key and what is allowed; exit 1 on any).
     Partners(partners::Args),
+    /// Hold the documents of one order to each other (the three-way match): ship notices
+    /// against the order, invoices against the order and the notices, by the partner's
+    /// consistency rules, with its other rules for each document. Exit 1 on a reject.
+    Match(matching::Args),
 }
 
 /// Exit statuses of every command.
@@ -111,6 +116,7 @@ pub fn main() -> ExitCode {
         Command::Invoice(args) => derive::invoice(&args),
         Command::Asn(args) => derive::asn(&args),
         Command::Partners(args) => partners::run(&args),
+        Command::Match(args) => matching::run(&args),
     };
     match result {
         Ok(status) => status.into(),

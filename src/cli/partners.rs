@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::partner::compliance::{self, ComplianceFinding};
-use crate::partner::rules::{Direction, RuleSeverity};
+use crate::partner::rules::{Check, Direction, RuleSeverity};
 
 use super::Status;
 use crate::document::ship_notice::PackingStructure;
@@ -335,13 +335,22 @@ fn certify(dir: &Path, id: &str, files: &[PathBuf]) -> anyhow::Result<Status> {
             let findings = compliance::evaluate(&profile, &set, direction);
             let mut rule_ids: Vec<String> =
                 ENVELOPE_RULES.iter().map(|r| (*r).to_owned()).collect();
-            rule_ids.extend(
-                profile
-                    .rules
-                    .iter()
-                    .filter(|r| r.set == set.header.id && r.direction.covers(direction))
-                    .map(|r| r.id.clone()),
-            );
+            for rule in profile
+                .rules
+                .iter()
+                .filter(|r| r.set == set.header.id && r.direction.covers(direction))
+            {
+                if matches!(rule.check, Check::Consistency(_)) {
+                    // Not a pass: there is nothing here to compare the set with.
+                    lines.push(format!(
+                        "    skip {}: compares the set with its order's other documents; run \
+                         `edigate match`",
+                        rule.id
+                    ));
+                } else {
+                    rule_ids.push(rule.id.clone());
+                }
+            }
             for rule in rule_ids {
                 let broken: Vec<&ComplianceFinding> =
                     findings.iter().filter(|f| f.rule == rule).collect();

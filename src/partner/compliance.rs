@@ -11,6 +11,8 @@ use super::profile::Profile;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
+use super::consistency;
+use super::rules::Consistency;
 use super::rules::{
     Arithmetic, Check, Deadline, Direction, GuideRef, Penalty, Rule, RuleSeverity, Scheme, Selector,
 };
@@ -18,6 +20,7 @@ use crate::document::gs1;
 use crate::document::invoice::Invoice;
 use crate::document::order::PurchaseOrder;
 use crate::document::remittance::Remittance;
+use crate::document::ship_notice::ShipNotice;
 use crate::document::terms::Terms;
 use crate::map::translate::{Placement, structure, text};
 use crate::map::ts810_out::invoice_amounts;
@@ -157,11 +160,30 @@ struct Placed<'s, 'a> {
     level: Option<(u32, String)>,
 }
 
-/// Every rule of `profile` for this set and direction, evaluated on `set`.
+/// The other documents of a set's order, for the consistency rules; a rule whose documents
+/// are not given is not evaluated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Related<'r> {
+    pub order: Option<&'r PurchaseOrder>,
+    pub notices: &'r [ShipNotice],
+}
+
+/// Every rule of `profile` for this set and direction, evaluated on `set`; consistency rules
+/// need the other documents ([`evaluate_with`]).
 pub fn evaluate(
     profile: &Profile,
     set: &TransactionSetRef<'_>,
     direction: Direction,
+) -> Vec<ComplianceFinding> {
+    evaluate_with(profile, set, direction, &Related::default())
+}
+
+/// [`evaluate`], with the documents the consistency rules compare the set with.
+pub fn evaluate_with(
+    profile: &Profile,
+    set: &TransactionSetRef<'_>,
+    direction: Direction,
+    related: &Related<'_>,
 ) -> Vec<ComplianceFinding> {
     let mut findings = envelope(profile, set, direction);
     let rules: Vec<&Rule> = profile
@@ -188,6 +210,7 @@ pub fn evaluate(
                 arithmetic(rule, set, document, *what, *tolerance, &mut findings);
             }
             Check::Deadline(deadline) => deadline_met(rule, set, *deadline, &mut findings),
+            Check::Consistency(what) => consistent(rule, set, *what, related, &mut findings),
             Check::AgreedTerms => {
                 let document = canonical.get_or_insert_with(|| Canonical::of(set));
                 if let Canonical::Invoice(invoice) = document {
@@ -929,4 +952,64 @@ pub fn deadlines(
         });
     }
     out
+}
+
+fn consistent(
+    rule: &Rule,
+    set: &TransactionSetRef<'_>,
+    what: Consistency,
+    related: &Related<'_>,
+    findings: &mut Vec<ComplianceFinding>,
+) {
+    if set.segments.is_empty() {
+        return;
+    }
+    let (mismatches, line_segment, heading) = match what {
+        Consistency::AsnAgainstOrder => {
+            let Some(order) = related.order else { return };
+            let notice = ts856::ship_notice(set).document;
+            (consistency::asn_against_order(&notice, order), "LIN", "BSN")
+        }
+        Consistency::InvoiceAgainstOrder => {
+            let Some(order) = related.order else { return };
+            let invoice = ts810::invoice(set).document;
+            (
+                consistency::invoice_against_order(&invoice, order),
+                "IT1",
+                "BIG",
+            )
+        }
+        Consistency::InvoiceAgainstAsn => {
+            if related.notices.is_empty() {
+                return;
+            }
+            let invoice = ts810::invoice(set).document;
+            (
+                consistency::invoice_against_asn(&invoice, related.notices),
+                "IT1",
+                "BIG",
+            )
+        }
+    };
+    for m in mismatches {
+        // The line's own segment (LIN01 / IT101 is the order line), else the heading.
+        let s = m
+            .line
+            .as_deref()
+            .and_then(|id| {
+                set.segments
+                    .iter()
+                    .find(|s| s.id == line_segment.as_bytes() && s.value(1) == id.as_bytes())
+            })
+            .unwrap_or_else(|| at(set, heading));
+        findings.push(finding(
+            rule,
+            s.id_str(),
+            s.position,
+            s.offset,
+            None,
+            m.line.clone(),
+            m.detail,
+        ));
+    }
 }

@@ -3,6 +3,7 @@
 //! interchange comes from. Pure: the caller reads the files and says which paths exist.
 
 pub mod compliance;
+pub mod consistency;
 pub mod profile;
 pub mod rules;
 

@@ -206,6 +206,18 @@ pub enum Check {
     AgreedTerms,
     /// A document is sent in time.
     Deadline(Deadline),
+    /// A document agrees with the others of its order.
+    Consistency(Consistency),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consistency {
+    /// An 856 against its order: items on it, quantities within it, product ids agreeing.
+    AsnAgainstOrder,
+    /// An 810 against its order: lines, prices, quantities, ship-to.
+    InvoiceAgainstOrder,
+    /// An 810 against the 856s of its order: billed what shipped.
+    InvoiceAgainstAsn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +325,10 @@ pub fn resolve(
             ),
         ));
     }
-    if matches!(raw.kind.as_str(), "arithmetic" | "terms" | "deadline") {
+    if matches!(
+        raw.kind.as_str(),
+        "arithmetic" | "terms" | "deadline" | "consistency"
+    ) {
         return whole_document(raw, &key, problems, severity, direction);
     }
     let Some(segment) = raw.segment.clone() else {
@@ -519,8 +534,8 @@ pub fn resolve(
             problems.push((
                 key("kind"),
                 format!(
-                    "is '{other}'; built so far: segment, element, check_digit, arithmetic, \
-                     terms, deadline (consistency rules are not built yet)"
+                    "is '{other}'; allowed: segment, element, check_digit, arithmetic, terms, \
+                     deadline, consistency"
                 ),
             ));
             None
@@ -591,7 +606,31 @@ fn whole_document(
     if raw.kind != "deadline" {
         not_for("hours", raw.hours.is_some());
     }
-    let check = if raw.kind == "deadline" {
+    let check = if raw.kind == "consistency" {
+        not_for("tolerance", raw.tolerance.is_some());
+        match (raw.check.as_deref(), raw.set.as_str()) {
+            (Some("asn_against_order"), "856") => {
+                Some(Check::Consistency(Consistency::AsnAgainstOrder))
+            }
+            (Some("invoice_against_order"), "810") => {
+                Some(Check::Consistency(Consistency::InvoiceAgainstOrder))
+            }
+            (Some("invoice_against_asn"), "810") => {
+                Some(Check::Consistency(Consistency::InvoiceAgainstAsn))
+            }
+            (other, set) => {
+                problems.push((
+                    key("check"),
+                    format!(
+                        "is {} for the {set}; allowed: asn_against_order (856), \
+                         invoice_against_order (810), invoice_against_asn (810)",
+                        other.map_or("missing".to_owned(), |o| format!("'{o}'"))
+                    ),
+                ));
+                None
+            }
+        }
+    } else if raw.kind == "deadline" {
         not_for("tolerance", raw.tolerance.is_some());
         match (raw.check.as_deref(), raw.set.as_str()) {
             (Some("asn_after_shipment"), "856") => match raw.hours {

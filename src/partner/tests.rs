@@ -279,8 +279,8 @@ fn a_rule_is_checked_against_the_spec_of_its_version() {
             "rules[0].level (rule R5): names an HL level, which only an 856 has",
         ),
         (
-            "id = \"R6\"\nkind = \"consistency\"\nset = \"856\"\nsegment = \"BSN\"\nseverity = \"error\"",
-            "rules[0].kind (rule R6): is 'consistency'; built so far: segment, element, check_digit, arithmetic, terms, deadline",
+            "id = \"R6\"\nkind = \"audit\"\nset = \"856\"\nsegment = \"BSN\"\nseverity = \"error\"",
+            "rules[0].kind (rule R6): is 'audit'; allowed: segment, element, check_digit, arithmetic, terms, deadline, consistency",
         ),
         (
             "id = \"R7\"\nkind = \"segment\"\nset = \"820\"\nsegment = \"TRN\"\nusage = \"required\"\nseverity = \"error\"",
