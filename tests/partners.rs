@@ -496,6 +496,21 @@ fn match_holds_the_documents_of_one_order_to_each_other() {
     ]);
     assert_eq!(status, 1, "{stderr}");
     insta::assert_snapshot!("match-mismatches", report);
+    // An invoice sent before its ship notice (sent five days after the shipment).
+    let (status, report, stderr) = edigate(&[
+        "match",
+        "--order",
+        order,
+        "--asn",
+        "samples/bigretail/bad-856-late.edi",
+        "--invoice",
+        "samples/bigretail/good-810.edi",
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        report.contains("error BR-810-AFTER-ASN at segment 1 (ISA09), byte 0: The ASN for a shipment reaches BigRetail before its invoice. — the invoice was sent 2026-11-20 09:30, before its ship notice of 2026-11-25 09:30"),
+        "{report}"
+    );
     // Without a profile naming the order's sender, a partner must be given.
     let dir = tempfile::tempdir().unwrap();
     let (status, _, stderr) = edigate(&[

@@ -52,12 +52,18 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         }
     };
     let mut notices: Vec<ShipNotice> = Vec::new();
+    let mut notices_sent = Vec::new();
     for path in &args.asns {
         read_sets(path, |set| {
             if set.header.id == "856" {
                 notices.push(ts856::ship_notice(set).document);
+                notices_sent.extend(compliance::sent_at(set));
             }
         })?;
+    }
+    if notices_sent.len() != notices.len() {
+        // A notice whose send time cannot be read would make the order of events a guess.
+        notices_sent.clear();
     }
     let mut out = io::stdout().lock();
     writeln!(
@@ -72,11 +78,12 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     let mut rejected = false;
     let asn_context = Related {
         order: Some(&order),
-        notices: &[],
+        ..Related::default()
     };
     let invoice_context = Related {
         order: Some(&order),
         notices: &notices,
+        notices_sent: &notices_sent,
     };
     for (path, wanted, related) in args
         .asns

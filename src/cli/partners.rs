@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::partner::compliance::{self, ComplianceFinding};
-use crate::partner::rules::{Check, Direction, RuleSeverity};
+use crate::partner::rules::{Direction, RuleSeverity};
 
 use super::Status;
 use crate::document::ship_notice::PackingStructure;
@@ -340,7 +340,7 @@ fn certify(dir: &Path, id: &str, files: &[PathBuf]) -> anyhow::Result<Status> {
                 .iter()
                 .filter(|r| r.set == set.header.id && r.direction.covers(direction))
             {
-                if matches!(rule.check, Check::Consistency(_)) {
+                if rule.check.needs_other_documents() {
                     // Not a pass: there is nothing here to compare the set with.
                     lines.push(format!(
                         "    skip {}: compares the set with its order's other documents; run \

@@ -166,6 +166,8 @@ struct Placed<'s, 'a> {
 pub struct Related<'r> {
     pub order: Option<&'r PurchaseOrder>,
     pub notices: &'r [ShipNotice],
+    /// When each of `notices` was sent (its ISA09/ISA10), in the same order.
+    pub notices_sent: &'r [NaiveDateTime],
 }
 
 /// Every rule of `profile` for this set and direction, evaluated on `set`; consistency rules
@@ -209,7 +211,7 @@ pub fn evaluate_with(
                 let document = canonical.get_or_insert_with(|| Canonical::of(set));
                 arithmetic(rule, set, document, *what, *tolerance, &mut findings);
             }
-            Check::Deadline(deadline) => deadline_met(rule, set, *deadline, &mut findings),
+            Check::Deadline(deadline) => deadline_met(rule, set, *deadline, related, &mut findings),
             Check::Consistency(what) => consistent(rule, set, *what, related, &mut findings),
             Check::AgreedTerms => {
                 let document = canonical.get_or_insert_with(|| Canonical::of(set));
@@ -857,7 +859,7 @@ fn reference(gs08: &str, id: &[u8], position: usize) -> String {
 }
 
 /// When an interchange was sent, from ISA09 (YYMMDD) and ISA10 (HHMM).
-fn sent_at(set: &TransactionSetRef<'_>) -> Option<NaiveDateTime> {
+pub fn sent_at(set: &TransactionSetRef<'_>) -> Option<NaiveDateTime> {
     let isa = set.interchange;
     let date = NaiveDate::parse_from_str(&format!("20{}", isa.date.trim()), "%Y%m%d").ok()?;
     let time = NaiveTime::parse_from_str(isa.time.trim(), "%H%M").ok()?;
@@ -868,6 +870,7 @@ fn deadline_met(
     rule: &Rule,
     set: &TransactionSetRef<'_>,
     deadline: Deadline,
+    related: &Related<'_>,
     findings: &mut Vec<ComplianceFinding>,
 ) {
     if set.segments.is_empty() {
@@ -898,6 +901,27 @@ fn deadline_met(
                         late.num_hours(),
                         shipped.format("%Y-%m-%d %H:%M"),
                         due.format("%Y-%m-%d %H:%M")
+                    ),
+                ));
+            }
+        }
+        Deadline::AsnBeforeInvoice => {
+            let (Some(invoiced), Some(last)) = (sent_at(set), related.notices_sent.iter().max())
+            else {
+                return;
+            };
+            if invoiced < *last {
+                findings.push(finding(
+                    rule,
+                    "ISA",
+                    1,
+                    set.interchange.offset,
+                    Some("ISA09".into()),
+                    Some(invoiced.format("%Y-%m-%d %H:%M").to_string()),
+                    format!(
+                        "the invoice was sent {}, before its ship notice of {}",
+                        invoiced.format("%Y-%m-%d %H:%M"),
+                        last.format("%Y-%m-%d %H:%M")
                     ),
                 ));
             }

@@ -210,6 +210,17 @@ pub enum Check {
     Consistency(Consistency),
 }
 
+impl Check {
+    /// Whether the rule compares the set with other documents of its order, and so is only
+    /// evaluated where they are at hand (`compliance::Related`).
+    pub fn needs_other_documents(&self) -> bool {
+        matches!(
+            self,
+            Check::Consistency(_) | Check::Deadline(Deadline::AsnBeforeInvoice)
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consistency {
     /// An 856 against its order: items on it, quantities within it, product ids agreeing.
@@ -226,6 +237,8 @@ pub enum Deadline {
     AsnAfterShipment { hours: u32 },
     /// An 810 is not dated before the goods shipped.
     InvoiceNotBeforeShipment,
+    /// An 810 is sent after the 856s of its order (evaluated where they are at hand).
+    AsnBeforeInvoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -646,6 +659,9 @@ fn whole_document(
             (Some("invoice_not_before_shipment"), "810") => {
                 Some(Check::Deadline(Deadline::InvoiceNotBeforeShipment))
             }
+            (Some("asn_before_invoice"), "810") => {
+                Some(Check::Deadline(Deadline::AsnBeforeInvoice))
+            }
             (Some(check @ ("asn_after_shipment" | "invoice_not_before_shipment")), set) => {
                 problems.push((
                     key("check"),
@@ -665,7 +681,7 @@ fn whole_document(
                     key("check"),
                     format!(
                         "is {}; allowed: asn_after_shipment (856, with hours), \
-                         invoice_not_before_shipment (810)",
+                         invoice_not_before_shipment (810), asn_before_invoice (810)",
                         other.map_or("missing".to_owned(), |o| format!("'{o}'"))
                     ),
                 ));
