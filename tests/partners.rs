@@ -523,3 +523,41 @@ fn match_holds_the_documents_of_one_order_to_each_other() {
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("give --partner ID"), "{stderr}");
 }
+
+#[test]
+fn the_validation_log_records_each_finding_and_each_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("validation.log");
+    let log_arg = log.display().to_string();
+    for file in [
+        "samples/bigretail/bad-856-bill-of-lading.edi",
+        "samples/bigretail/good-850.edi",
+    ] {
+        let (status, _, stderr) = edigate(&["validate", file, "--log", &log_arg]);
+        assert_eq!(status, 0, "{stderr}");
+    }
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3, "{records:#?}");
+    let finding = &records[0];
+    assert_eq!(finding["rule"], "BR-856-BOL");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["partner"], "bigretail");
+    assert_eq!(finding["direction"], "outbound");
+    assert_eq!(
+        (finding["segment"].as_str(), finding["position"].as_u64()),
+        (Some("REF"), Some(9))
+    );
+    assert_eq!(finding["element"], "REF02");
+    assert_eq!(finding["value"], "bol/0001234567890");
+    assert_eq!(finding["source"]["guide"], "BigRetail Routing Guide");
+    assert_eq!(finding["document"]["set"], "856");
+    assert_eq!(finding["document"]["interchange"], "000005001");
+    assert!(finding["at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(records[1]["result"], "accepted with findings");
+    assert_eq!(records[2]["result"], "every rule met");
+    assert_eq!(records[2]["document"]["set"], "850");
+}

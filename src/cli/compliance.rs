@@ -92,6 +92,9 @@ impl Partners {
 pub struct SetCompliance {
     pub id: String,
     pub control_number: String,
+    /// ISA13 and GS06 of its envelopes.
+    pub interchange: String,
+    pub group: String,
     /// None when no profile names the set's sender and receiver.
     pub partner: Option<(String, Direction)>,
     pub findings: Vec<ComplianceFinding>,
@@ -139,6 +142,8 @@ pub fn validate_each(
                     let entry = SetCompliance {
                         id: set.header.id.clone(),
                         control_number: set.header.control_number.clone(),
+                        interchange: set.interchange.control_number.clone(),
+                        group: set.group.control_number.clone(),
                         partner: found.map(|(p, d)| (p.id.clone(), d)),
                         findings,
                         deadlines,

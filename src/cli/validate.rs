@@ -29,6 +29,11 @@ pub struct Args {
     specs: Option<PathBuf>,
     #[command(flatten)]
     partners: PartnerArgs,
+    /// Append the validation log to this file: one JSON line per partner-rule finding and
+    /// one per set checked against a partner (when, which document, partner, direction,
+    /// rule, severity, place, value, message, the guide's reference).
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
@@ -48,8 +53,26 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     } else {
         writeln!(out, "{name}")?;
     }
+    let mut log = match &args.log {
+        Some(path) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map(BufWriter::new)
+                .map_err(|e| anyhow::anyhow!("cannot open the log {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let checked_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     super::compliance::validate_each(&specs, &args.file, partners.as_ref(), |report, sets| {
         if written.is_err() {
+            return;
+        }
+        if let Some(log) = log.as_mut()
+            && let Err(e) = write_log(log, &name, &checked_at, &sets)
+        {
+            written = Err(e);
             return;
         }
         for entry in &sets {
@@ -72,6 +95,9 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         totals.add(&report, &policy);
     })?;
     written?;
+    if let Some(mut log) = log {
+        log.flush()?;
+    }
     if args.json {
         write!(out, "],\"summary\":")?;
         let mut summary = totals.json();
@@ -384,6 +410,61 @@ fn write_compliance_text(out: &mut impl Write, sets: &[SetCompliance]) -> io::Re
                 d.due.format("%Y-%m-%d %H:%M")
             )?;
         }
+    }
+    Ok(())
+}
+
+/// The validation log's records for one interchange's sets: a line per broken rule, and a
+/// line per set saying how it stood.
+fn write_log(log: &mut impl Write, file: &str, at: &str, sets: &[SetCompliance]) -> io::Result<()> {
+    for entry in sets {
+        let Some((partner, direction)) = &entry.partner else {
+            continue;
+        };
+        let document = json!({
+            "file": file,
+            "interchange": entry.interchange,
+            "group": entry.group,
+            "set": entry.id,
+            "control_number": entry.control_number,
+        });
+        for finding in &entry.findings {
+            let mut record = json!({
+                "at": at,
+                "document": document,
+                "partner": partner,
+                "direction": direction,
+            });
+            if let (Some(record), Value::Object(finding)) =
+                (record.as_object_mut(), serde_json::to_value(finding)?)
+            {
+                record.extend(finding);
+            }
+            serde_json::to_writer(&mut *log, &record)?;
+            writeln!(log)?;
+        }
+        let rejected = entry
+            .findings
+            .iter()
+            .any(|f| f.severity == RuleSeverity::Reject);
+        serde_json::to_writer(
+            &mut *log,
+            &json!({
+                "at": at,
+                "document": document,
+                "partner": partner,
+                "direction": direction,
+                "result": if entry.findings.is_empty() {
+                    "every rule met"
+                } else if rejected {
+                    "rejected"
+                } else {
+                    "accepted with findings"
+                },
+                "findings": entry.findings.len(),
+            }),
+        )?;
+        writeln!(log)?;
     }
     Ok(())
 }
