@@ -268,6 +268,10 @@ const PARTNER_SAMPLES: &[(&str, &[&str])] = &[
     ("freshway/good-856.edi", &[]),
     ("freshway/bad-856-ship-from-by-duns.edi", &["FW-N1-GLN"]),
     ("freshway/bad-850-ship-to-gln.edi", &["FW-850-SHIP-TO-GLN"]),
+    (
+        "freshway/bad-856-ship-to-address.edi",
+        &["FW-856-SHIP-TO-ADDRESS"],
+    ),
     ("northgate/good-820-short-pay.edi", &[]),
     ("northgate/bad-820-no-trace-number.edi", &["NG-820-TRACE"]),
     ("northgate/bad-820-reason-code.edi", &["NG-820-REASONS"]),

@@ -154,8 +154,8 @@ impl fmt::Display for ComplianceFinding {
 /// Where one segment of the set sits, for the selectors.
 struct Placed<'s, 'a> {
     segment: &'s Segment<'a>,
-    /// The loops it is in, outermost first, with the iteration of each: "HL[3]/N1[1]".
-    loops: Vec<(String, String)>,
+    /// The loops it is in, outermost first.
+    loops: Vec<LoopAt>,
     /// In an 856: the position of the HL whose level the segment belongs to, and its HL03.
     level: Option<(u32, String)>,
 }
@@ -168,6 +168,15 @@ pub struct Related<'r> {
     pub notices: &'r [ShipNotice],
     /// When each of `notices` was sent (its ISA09/ISA10), in the same order.
     pub notices_sent: &'r [NaiveDateTime],
+}
+
+/// One loop a segment is in.
+struct LoopAt {
+    id: String,
+    /// The loop iteration, with the path to it: "HL[3]/N1[1]".
+    instance: String,
+    /// Where the iteration starts, as an index into the placed segments.
+    start: usize,
 }
 
 /// Every rule of `profile` for this set and direction, evaluated on `set`; consistency rules
@@ -203,7 +212,10 @@ pub fn evaluate_with(
         match &rule.check {
             Check::Usage { min, max } => usage(rule, &placed, *min, *max, &mut findings),
             Check::Element { .. } | Check::CheckDigit { .. } => {
-                for p in placed.iter().filter(|p| selects(&rule.selector, p)) {
+                for p in placed
+                    .iter()
+                    .filter(|p| selects(&rule.selector, p, &placed))
+                {
                     element(rule, p.segment, &set.group.version, &mut findings);
                 }
             }
@@ -368,9 +380,11 @@ fn envelope(
 fn place<'s, 'a>(set: &'s TransactionSetRef<'a>) -> Vec<Placed<'s, 'a>> {
     let mut placement = structure(&set.header.id, &set.group.version).map(Placement::new);
     let mut level: Option<(u32, String)> = None;
+    let mut starts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     set.segments
         .iter()
-        .map(|segment| {
+        .enumerate()
+        .map(|(index, segment)| {
             let placed = placement
                 .as_mut()
                 .and_then(|p| p.place(segment.id))
@@ -386,8 +400,13 @@ fn place<'s, 'a>(set: &'s TransactionSetRef<'a>) -> Vec<Placed<'s, 'a>> {
                     let parts: Vec<&str> = path.split('/').collect();
                     (0..parts.len())
                         .map(|i| {
-                            let id = parts[i].split('[').next().unwrap_or("").to_owned();
-                            (id, parts[..=i].join("/"))
+                            let instance = parts[..=i].join("/");
+                            let start = *starts.entry(instance.clone()).or_insert(index);
+                            LoopAt {
+                                id: parts[i].split('[').next().unwrap_or("").to_owned(),
+                                instance,
+                                start,
+                            }
                         })
                         .collect()
                 })
@@ -404,16 +423,31 @@ fn place<'s, 'a>(set: &'s TransactionSetRef<'a>) -> Vec<Placed<'s, 'a>> {
         .collect()
 }
 
-fn selects(selector: &Selector, p: &Placed<'_, '_>) -> bool {
+/// The iteration of the selector's loop `p` is in, when the loop's first segment carries the
+/// selector's loop qualifiers (the N1 loop whose N101 is ST).
+fn loop_of<'p>(
+    selector: &Selector,
+    p: &'p Placed<'_, '_>,
+    placed: &[Placed<'_, '_>],
+) -> Option<&'p LoopAt> {
+    let wanted = selector.loop_id.as_ref()?;
+    p.loops.iter().find(|l| {
+        l.id == *wanted
+            && selector.loop_qualifiers.iter().all(|(n, value)| {
+                placed
+                    .get(l.start)
+                    .is_some_and(|s| s.segment.value(*n as u32) == value.as_bytes())
+            })
+    })
+}
+
+fn selects(selector: &Selector, p: &Placed<'_, '_>, placed: &[Placed<'_, '_>]) -> bool {
     p.segment.id == selector.segment.as_bytes()
         && selector
             .qualifiers
             .iter()
             .all(|(n, value)| p.segment.value(*n as u32) == value.as_bytes())
-        && selector
-            .loop_id
-            .as_ref()
-            .is_none_or(|l| p.loops.iter().any(|(id, _)| id == l))
+        && (selector.loop_id.is_none() || loop_of(selector, p, placed).is_some())
         && selector
             .level
             .as_ref()
@@ -450,12 +484,9 @@ fn usage(
                 )
             });
         }
-        if let Some(loop_id) = &selector.loop_id {
-            return p
-                .loops
-                .iter()
-                .find(|(id, _)| id == loop_id)
-                .map(|(_, instance)| (instance.clone(), format!("loop {instance}")));
+        if selector.loop_id.is_some() {
+            return loop_of(selector, p, placed)
+                .map(|l| (l.instance.clone(), format!("loop {}", l.instance)));
         }
         Some(("set".to_owned(), "the set".to_owned()))
     };
@@ -467,7 +498,7 @@ fn usage(
         if scopes.last().is_none_or(|(k, ..)| *k != key) {
             scopes.push((key, name, p, Vec::new()));
         }
-        if selects(selector, p)
+        if selects(selector, p, placed)
             && let Some((.., found)) = scopes.last_mut()
         {
             found.push(p);

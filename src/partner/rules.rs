@@ -49,6 +49,10 @@ pub struct RawRule {
     /// The loop the segment is counted in (`"N1"`, `"PO1"`, `"HL"`): each instance of it.
     #[serde(rename = "loop", default)]
     pub loop_id: Option<String>,
+    /// Qualifier values of the loop's first segment that pick the loop: `{ N101 = "ST" }`, the
+    /// ship-to's N1 loop.
+    #[serde(default)]
+    pub loop_where: BTreeMap<String, String>,
     /// In an 856, the hierarchical level (HL03): `S`, `O`, `T`, `P`, `I`.
     #[serde(default)]
     pub level: Option<String>,
@@ -174,6 +178,8 @@ pub struct Selector {
     /// (element position, value).
     pub qualifiers: Vec<(usize, String)>,
     pub loop_id: Option<String>,
+    /// (element position in the loop's first segment, value).
+    pub loop_qualifiers: Vec<(usize, String)>,
     pub level: Option<String>,
 }
 
@@ -414,6 +420,34 @@ pub fn resolve(
             ),
         ));
     }
+    let mut loop_qualifiers = Vec::new();
+    if !raw.loop_where.is_empty() {
+        match (
+            &raw.loop_id,
+            spec.and_then(|s| s.transaction_set(&raw.set, None)),
+        ) {
+            (None, _) => {
+                problems.push((key("loop_where"), "needs `loop`: the loop it picks".into()))
+            }
+            (Some(loop_id), Some(structure)) => {
+                if let Some(first) = find_loop(&structure.body, loop_id)
+                    .and_then(|l| l.children.first())
+                    .map(|c| c.trigger().id.clone())
+                {
+                    for (name, value) in &raw.loop_where {
+                        match name.strip_prefix(first.as_str()).and_then(|d| (d.len() == 2).then_some(d)).and_then(|d| d.parse::<usize>().ok()) {
+                            Some(n) if n >= 1 => loop_qualifiers.push((n, value.clone())),
+                            _ => problems.push((
+                                key("loop_where"),
+                                format!("{name} is not an element of {first}, the first segment of loop {loop_id}"),
+                            )),
+                        }
+                    }
+                }
+            }
+            (Some(_), None) => {}
+        }
+    }
     if raw.level.is_some() && raw.set != "856" {
         problems.push((
             key("level"),
@@ -567,6 +601,7 @@ pub fn resolve(
                 segment,
                 qualifiers,
                 loop_id: raw.loop_id.clone(),
+                loop_qualifiers,
                 level: raw.level.clone(),
             },
             check,
@@ -577,9 +612,14 @@ pub fn resolve(
 }
 
 fn has_loop(spec: &LoopSpec, id: &str) -> bool {
-    spec.children.iter().any(|node| match node {
-        Node::Loop(inner) => inner.id == id || has_loop(inner, id),
-        Node::Segment(_) => false,
+    find_loop(spec, id).is_some()
+}
+
+fn find_loop<'s>(spec: &'s LoopSpec, id: &str) -> Option<&'s LoopSpec> {
+    spec.children.iter().find_map(|node| match node {
+        Node::Loop(inner) if inner.id == id => Some(inner),
+        Node::Loop(inner) => find_loop(inner, id),
+        Node::Segment(_) => None,
     })
 }
 
@@ -766,6 +806,7 @@ fn whole_document(
                 segment: String::new(),
                 qualifiers: Vec::new(),
                 loop_id: None,
+                loop_qualifiers: Vec::new(),
                 level: None,
             },
             check,

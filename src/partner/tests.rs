@@ -584,3 +584,54 @@ fn deadline_rules_are_checked_when_read_and_when_evaluated() {
         )]
     );
 }
+
+#[test]
+fn a_loop_is_picked_by_its_first_segment_qualifiers() {
+    let errors = with_rule(
+        "id = \"L1\"\nkind = \"segment\"\nset = \"856\"\nloop = \"N1\"\nloop_where = { N201 = \"ST\" }\nsegment = \"N4\"\nusage = \"required\"\nseverity = \"error\"",
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("N201 is not an element of N1, the first segment of loop N1")),
+        "{errors:#?}"
+    );
+    let errors = with_rule(
+        "id = \"L2\"\nkind = \"segment\"\nset = \"856\"\nloop_where = { N101 = \"ST\" }\nsegment = \"N4\"\nusage = \"required\"\nseverity = \"error\"",
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("loop_where (rule L2): needs `loop`")),
+        "{errors:#?}"
+    );
+    // Freshway: the ship-to's N1 loop has an N4; the ship-from's is not held to it.
+    let freshway = read(
+        "partners/freshway.toml",
+        include_str!("../../partners/freshway.toml"),
+        &none_exist,
+    )
+    .unwrap();
+    let asn = |ship_to: &str| {
+        format!(
+            "BSN*00*SH-1*20261119*0930*0004\nHL*1**S*1\nN1*SF*ACME*UL*0614141000029\n{ship_to}\nHL*2*1*O*0\nPRF*FW-1\nCTT*2"
+        )
+    };
+    let rules = |body: &str| -> Vec<String> {
+        crate::map::translate::test_support::mapped("005010", "SH", "856", body, |set| {
+            compliance::evaluate(&freshway, set, rules::Direction::Outbound)
+        })
+        .into_iter()
+        .filter(|f| f.rule.starts_with("FW-"))
+        .map(|f| format!("{} {}", f.rule, f.detail))
+        .collect()
+    };
+    assert_eq!(
+        rules(&asn("N1*ST*DC 4*UL*0860001000016\nN4*COLUMBUS*OH*43228")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rules(&asn("N1*ST*DC 4*UL*0860001000016")),
+        ["FW-856-SHIP-TO-ADDRESS N4 is missing from loop HL[1]/N1[2]"]
+    );
+}
