@@ -21,7 +21,7 @@ use crate::document::invoice::Invoice;
 use crate::document::order::PurchaseOrder;
 use crate::document::remittance::Remittance;
 use crate::document::ship_notice::ShipNotice;
-use crate::document::terms::Terms;
+use crate::document::terms::{Terms, TermsKind};
 use crate::map::translate::{Placement, structure, text};
 use crate::map::ts810_out::invoice_amounts;
 use crate::map::{ts810, ts820, ts850, ts856};
@@ -228,7 +228,7 @@ pub fn evaluate_with(
             Check::AgreedTerms => {
                 let document = canonical.get_or_insert_with(|| Canonical::of(set));
                 if let Canonical::Invoice(invoice) = document {
-                    agreed_terms(rule, profile, set, invoice, &mut findings);
+                    agreed_terms(rule, profile, set, invoice, related, &mut findings);
                 }
             }
         }
@@ -814,20 +814,29 @@ fn arithmetic(
     }
 }
 
-/// The invoice's terms are the terms agreed: the same kind, basis, discount and days.
+/// The invoice's terms are the terms agreed, or (where the order is at hand) the order's:
+/// the same kind, basis, discount and days.
 fn agreed_terms(
     rule: &Rule,
     profile: &Profile,
     set: &TransactionSetRef<'_>,
     invoice: &Invoice,
+    related: &Related<'_>,
     findings: &mut Vec<ComplianceFinding>,
 ) {
-    if set.segments.is_empty() || profile.terms.is_empty() {
+    let ordered: &[Terms] = related.order.map_or(&[], |o| o.terms.as_slice());
+    let allowed: Vec<&Terms> = profile.terms.iter().chain(ordered).collect();
+    if set.segments.is_empty() || allowed.is_empty() {
         return;
     }
+    // "NET 30" is the same terms whether written as basic terms without a discount or as
+    // terms where no discount applies (ITD01 05).
     let key = |t: &Terms| {
         (
-            t.kind.clone(),
+            match t.kind {
+                TermsKind::DiscountNotApplicable => TermsKind::Basic,
+                ref kind => kind.clone(),
+            },
             t.basis.clone(),
             t.discount_percent.map(|d| d.normalize()),
             t.discount_days,
@@ -835,7 +844,12 @@ fn agreed_terms(
             t.day_of_month,
         )
     };
-    let agreed: Vec<String> = profile.terms.iter().map(Terms::describe).collect();
+    let mut agreed: Vec<String> = profile.terms.iter().map(Terms::describe).collect();
+    agreed.extend(
+        ordered
+            .iter()
+            .map(|t| format!("the order's {}", t.describe())),
+    );
     let s = at(set, "ITD");
     if invoice.terms.is_empty() {
         findings.push(finding(
@@ -853,7 +867,7 @@ fn agreed_terms(
         return;
     }
     for terms in &invoice.terms {
-        if !profile.terms.iter().any(|a| key(a) == key(terms)) {
+        if !allowed.iter().any(|a| key(a) == key(terms)) {
             findings.push(finding(
                 rule,
                 "ITD",

@@ -208,7 +208,8 @@ pub enum Check {
         what: Arithmetic,
         tolerance: Decimal,
     },
-    /// An invoice's terms are the terms agreed in the profile.
+    /// An invoice's terms are the terms agreed in the profile, or the order's where it is
+    /// at hand.
     AgreedTerms,
     /// A document is sent in time.
     Deadline(Deadline),

@@ -635,3 +635,29 @@ fn a_loop_is_picked_by_its_first_segment_qualifiers() {
         ["FW-856-SHIP-TO-ADDRESS N4 is missing from loop HL[1]/N1[2]"]
     );
 }
+
+#[test]
+fn an_invoice_may_state_the_order_terms_where_the_order_is_at_hand() {
+    let profile = bigretail();
+    let net30 = INVOICE.replace("ITD*01*3*2**10**30", "ITD*05*3*****30");
+    let order = crate::document::order::PurchaseOrder {
+        number: "4500012345".into(),
+        terms: vec![crate::document::terms::Terms::net(30)],
+        ..Default::default()
+    };
+    let related = compliance::Related {
+        order: Some(&order),
+        ..compliance::Related::default()
+    };
+    let findings =
+        crate::map::translate::test_support::mapped("004010", "IN", "810", &net30, |set| {
+            compliance::evaluate_with(&profile, set, rules::Direction::Outbound, &related)
+        });
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    // The order was placed on NET 30: the invoice may say so, not only the agreed 2% 10 NET 30.
+    assert!(!rules.contains(&"BR-810-TERMS"), "{findings:#?}");
+    assert_eq!(
+        evaluate_invoice(&net30),
+        ["BR-810-TERMS the invoice states NET 30; agreed: 2% 10 NET 30"]
+    );
+}
