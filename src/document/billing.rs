@@ -58,12 +58,39 @@ pub fn invoice_from(
             }
             continue;
         };
-        ordered_value += line.quantity.value * price;
+        // Values no invoice could state are refused, not overflowed.
+        let too_large = || {
+            DerivationProblem::new(
+                format!("order line {id}"),
+                "its quantity times its price is too large to bill; check the order's numbers",
+            )
+        };
+        match line
+            .quantity
+            .value
+            .checked_mul(price)
+            .and_then(|v| ordered_value.checked_add(v))
+        {
+            Some(v) => ordered_value = v,
+            None => {
+                problems.push(too_large());
+                continue;
+            }
+        }
         if shipped.is_zero() {
             notes.push(format!("order line {id}: nothing shipped, not invoiced"));
             continue;
         }
-        billed_value += shipped * price;
+        match shipped
+            .checked_mul(price)
+            .and_then(|v| billed_value.checked_add(v))
+        {
+            Some(v) => billed_value = v,
+            None => {
+                problems.push(too_large());
+                continue;
+            }
+        }
         let share = ratio(shipped, line.quantity.value);
         let allowances_charges = line
             .allowances_charges
@@ -200,9 +227,9 @@ fn carried(
     if let Some(amount) = ac.amount
         && !by_itself
         && share < Decimal::ONE
+        && let Some(prorated) = amount.checked_mul(share)
     {
-        let prorated =
-            (amount * share).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let prorated = prorated.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         notes.push(format!(
             "{place}: {amount} on the order, {prorated} for the part shipped"
         ));
@@ -344,5 +371,46 @@ mod tests {
         let derived = invoice_from(&shipped).unwrap();
         let ac = &derived.invoice.allowances_charges[0];
         assert_eq!((ac.percent, ac.amount), (Some(d("5")), None));
+    }
+}
+
+#[cfg(test)]
+mod overflow_tests {
+    use super::*;
+    use crate::document::common::test_support::{d, day};
+    use crate::document::shipment::tests::{carton, confirmation, order};
+    use crate::document::shipment::{InvoiceInstructions, resolve};
+
+    #[test]
+    fn numbers_no_invoice_could_state_are_refused_not_overflowed() {
+        let mut order = order();
+        order.lines[0].quantity.value = d("50000000000000000000");
+        order.lines[0].unit_price = Some(d("90000000000"));
+        let mut confirmation = confirmation();
+        confirmation.cartons = vec![carton(&[("1", "40000000000000000000")])];
+        confirmation.invoice = Some(InvoiceInstructions {
+            number: "INV-1".into(),
+            date: day(2026, 11, 20),
+            ..InvoiceInstructions::default()
+        });
+        let shipped = resolve(&order, &confirmation).unwrap();
+        let problems = invoice_from(&shipped).unwrap_err();
+        assert_eq!(problems[0].place, "order line 1");
+        assert!(
+            problems[0].message.contains("too large to bill"),
+            "{problems:?}"
+        );
+        // Quantities that add up beyond a decimal are refused where they are added.
+        confirmation.cartons = vec![
+            carton(&[("1", "70000000000000000000000000000")]),
+            carton(&[("1", "70000000000000000000000000000")]),
+        ];
+        let problems = resolve(&order, &confirmation).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("beyond what can be counted")),
+            "{problems:?}"
+        );
     }
 }

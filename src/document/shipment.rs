@@ -217,7 +217,8 @@ impl ResolvedShipment<'_> {
         let first = cartons.next()?.weight.clone()?;
         cartons.try_fold(first, |sum, carton| {
             let weight = carton.weight.as_ref()?;
-            (weight.unit == sum.unit).then(|| Quantity::new(sum.value + weight.value, sum.unit))
+            let total = sum.value.checked_add(weight.value)?;
+            (weight.unit == sum.unit).then(|| Quantity::new(total, sum.unit))
         })
     }
 
@@ -470,7 +471,19 @@ impl Resolver<'_> {
             );
             return None;
         }
-        self.shipped[index] += content.quantity;
+        match self.shipped[index].checked_add(content.quantity) {
+            Some(total) => self.shipped[index] = total,
+            None => {
+                self.problem(
+                    place,
+                    format!(
+                        "quantity {} of line {} takes the line's total beyond what can be counted",
+                        content.quantity, content.line_id
+                    ),
+                );
+                return None;
+            }
+        }
         Some((index, content.quantity))
     }
 

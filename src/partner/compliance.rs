@@ -757,7 +757,10 @@ fn arithmetic(
                     "CTT",
                     "CTT02",
                     h,
-                    o.lines.iter().map(|l| l.quantity.value).sum(),
+                    match checked_sum(o.lines.iter().map(|l| l.quantity.value)) {
+                        Some(sum) => sum,
+                        None => return,
+                    },
                     "the sum of the lines' quantities".into(),
                 ),
                 None => return,
@@ -788,19 +791,30 @@ fn arithmetic(
                 }
             },
             (Arithmetic::PaymentTotal, Canonical::Remittance(r)) => {
-                let paid: Decimal = r.items.iter().map(|i| i.amount_paid).sum();
-                let adjusted: Decimal = r.adjustments.iter().map(|a| a.amount).sum();
+                let (Some(paid), Some(adjusted)) = (
+                    checked_sum(r.items.iter().map(|i| i.amount_paid)),
+                    checked_sum(r.adjustments.iter().map(|a| a.amount)),
+                ) else {
+                    return;
+                };
+                let Some(total) = paid.checked_add(adjusted) else {
+                    return;
+                };
                 (
                     "BPR",
                     "BPR02",
                     r.payment.amount,
-                    paid + adjusted,
+                    total,
                     format!("items paid {paid:.2} + adjustments of the account {adjusted:.2}"),
                 )
             }
             _ => return,
         };
-    if (stated - computed).abs() > tolerance {
+    // A difference too large to compute is certainly beyond the tolerance.
+    if stated
+        .checked_sub(computed)
+        .is_none_or(|difference| difference.abs() > tolerance)
+    {
         let s = at(set, segment);
         findings.push(finding(
             rule,
@@ -930,7 +944,10 @@ fn deadline_met(
             let Some(sent) = sent_at(set) else {
                 return;
             };
-            let due = shipped + chrono::Duration::hours(i64::from(hours));
+            let Some(due) = shipped.checked_add_signed(chrono::Duration::hours(i64::from(hours)))
+            else {
+                return;
+            };
             if sent > due {
                 let late = sent - shipped;
                 findings.push(finding(
@@ -1011,13 +1028,14 @@ pub fn deadlines(
     if direction == Direction::Outbound
         && set.header.id != "997"
         && let (Some(hours), Some(sent)) = (profile.expect_997_within_hours, sent_at(set))
+        && let Some(due) = sent.checked_add_signed(chrono::Duration::hours(i64::from(hours)))
     {
         out.push(DeadlineStatement {
             what: format!(
                 "{}'s 997 for group {} ({} {})",
                 profile.id, set.group.control_number, set.header.id, set.header.control_number
             ),
-            due: sent + chrono::Duration::hours(i64::from(hours)),
+            due,
         });
     }
     out
@@ -1081,4 +1099,11 @@ fn consistent(
             m.detail,
         ));
     }
+}
+
+/// The sum, or `None` when it leaves the range of a decimal.
+fn checked_sum(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |sum, v| sum.checked_add(v))
 }

@@ -114,7 +114,10 @@ pub fn asn_against_order(notice: &ShipNotice, order: &PurchaseOrder) -> Vec<Mism
                 ));
             }
         }
-        *shipped.entry(label(line)).or_default() += item.quantity_shipped.value;
+        let total = shipped.entry(label(line)).or_default();
+        *total = total
+            .checked_add(item.quantity_shipped.value)
+            .unwrap_or(Decimal::MAX);
     }
     for line in &order.lines {
         let total = shipped.get(&label(line)).copied().unwrap_or_default();
@@ -229,7 +232,11 @@ pub fn invoice_against_asn(invoice: &Invoice, notices: &[ShipNotice]) -> Vec<Mis
     }
     let mut shipped: BTreeMap<Option<String>, Decimal> = BTreeMap::new();
     for item in &items {
-        *shipped.entry(item.line_id.clone()).or_default() += item.quantity_shipped.value;
+        // Beyond what can be counted is more than any invoice bills: saturate, still a mismatch.
+        let total = shipped.entry(item.line_id.clone()).or_default();
+        *total = total
+            .checked_add(item.quantity_shipped.value)
+            .unwrap_or(Decimal::MAX);
     }
     let mut out = Vec::new();
     for line in &invoice.lines {
