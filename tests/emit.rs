@@ -10,7 +10,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use common::{edigate, relative};
 use edigate::document::common::{
     Address, AllowanceCharge, AllowanceChargeService, AllowanceHandling, AllowanceOrCharge,
@@ -274,18 +274,7 @@ fn cents(n: i64) -> Decimal {
 }
 
 fn envelope(version: &str) -> EmitEnvelope {
-    let id = |id: &str| edigate::x12::PartyId {
-        qualifier: "ZZ".into(),
-        id: id.into(),
-    };
-    EmitEnvelope::new(
-        id("ACMESUPPLY"),
-        id("BIGRETAIL"),
-        version,
-        42,
-        NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-        NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
-    )
+    common::envelope("ACMESUPPLY", "BIGRETAIL", version)
 }
 
 const UNITS: [UnitOfMeasure; 5] = [
@@ -605,13 +594,7 @@ proptest! {
 
 /// A fixed handful of generated invoices, for the peer (the same every run).
 fn generated_for_peer() -> Vec<Invoice> {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    (0..12)
-        .map(|_| invoice().new_tree(&mut runner).unwrap().current())
-        .collect()
+    common::generated(invoice(), 7)
 }
 
 #[test]

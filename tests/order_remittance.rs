@@ -223,18 +223,7 @@ fn exit_statuses() {
 // Random documents --------------------------------------------------------------------------
 
 fn envelope(version: &str) -> EmitEnvelope {
-    let id = |id: &str| edigate::x12::PartyId {
-        qualifier: "ZZ".into(),
-        id: id.into(),
-    };
-    EmitEnvelope::new(
-        id("BIGRETAIL"),
-        id("ACMESUPPLY"),
-        version,
-        42,
-        NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-        NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
-    )
+    common::envelope("BIGRETAIL", "ACMESUPPLY", version)
 }
 
 fn cents(n: i64) -> Decimal {
@@ -1049,13 +1038,7 @@ fn every_sample_850_and_820_is_written_again_with_every_element() {
 
 /// A fixed handful of generated documents, for the peer (the same every run).
 fn generated_for_peer<T: std::fmt::Debug>(strategy: impl Strategy<Value = T>) -> Vec<T> {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]);
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    (0..12)
-        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
-        .collect()
+    common::generated(strategy, 11)
 }
 
 #[test]

@@ -44,18 +44,7 @@ const ENVELOPE: &[&str] = &[
 ];
 
 fn envelope(version: &str) -> EmitEnvelope {
-    let id = |id: &str| edigate::x12::PartyId {
-        qualifier: "ZZ".into(),
-        id: id.into(),
-    };
-    EmitEnvelope::new(
-        id("ACMESUPPLY"),
-        id("BIGRETAIL"),
-        version,
-        42,
-        NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-        NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
-    )
+    common::envelope("ACMESUPPLY", "BIGRETAIL", version)
 }
 
 /// Our own sample 856s, written as edigate writes them.
@@ -726,13 +715,7 @@ proptest! {
 
 /// A fixed handful of generated notices, for the peer (the same every run).
 fn generated_for_peer() -> Vec<ShipNotice> {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[56; 32]);
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    (0..12)
-        .map(|_| notice().new_tree(&mut runner).unwrap().current())
-        .collect()
+    common::generated(notice(), 56)
 }
 
 /// Every 004010 856 this file emits: the samples' through the CLI, the generated ones, and

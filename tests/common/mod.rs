@@ -141,3 +141,35 @@ pub fn changed_sample(
     std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
     path.to_string_lossy().into_owned()
 }
+
+/// The envelope the emit tests write under: ZZ ids, control number 42, 2026-11-20 09:30, so
+/// that what is written does not depend on the clock.
+pub fn envelope(from: &str, to: &str, version: &str) -> edigate::map::emit::EmitEnvelope {
+    let id = |id: &str| edigate::x12::PartyId {
+        qualifier: "ZZ".into(),
+        id: id.into(),
+    };
+    edigate::map::emit::EmitEnvelope::new(
+        id(from),
+        id(to),
+        version,
+        42,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+    )
+}
+
+/// Twelve documents from `strategy`, the same on every run (a fixed `seed`), for a peer that
+/// checks what we write from them.
+pub fn generated<T: std::fmt::Debug>(
+    strategy: impl proptest::strategy::Strategy<Value = T>,
+    seed: u8,
+) -> Vec<T> {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    (0..12)
+        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+        .collect()
+}
