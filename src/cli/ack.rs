@@ -12,6 +12,7 @@ use super::ack_view::{functional_ack_json, ta1_json};
 use super::compliance::{PartnerArgs, SetCompliance};
 use crate::map::ack::{AckOptions, AckSummary, Ta1Policy, write_replies};
 use crate::map::ack_read::read_acks;
+use crate::partner::rules::RuleSeverity;
 use crate::validate::InterchangeReport;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -108,6 +109,12 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
             if failed.is_err() {
                 return;
             }
+            // As for validate: a partner rule that rejects makes the exit 1, also when the
+            // 997 has no code for it (a check digit, a total, the envelope).
+            all_accepted &= !sets
+                .iter()
+                .flat_map(|s| &s.findings)
+                .any(|f| f.severity == RuleSeverity::Reject);
             with_partner_findings(&mut report, sets);
             all_accepted &= super::validate::accepted(&report, &options.policy);
             let reply = write_replies(std::slice::from_ref(&report), &options, Vec::new());
