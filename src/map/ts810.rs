@@ -315,51 +315,11 @@ mod tests {
     };
     use crate::document::invoice::TaxKind;
     use crate::document::terms::{Terms, TermsBasis, TermsKind};
-    use crate::x12::TransactionSummary;
 
     /// Translates an 810 whose body (BIG onwards, one segment per line, `~` omitted) is
     /// given, in an interchange of `version`.
     fn translate_in(version: &str, body: &str) -> Translated<Invoice> {
-        let segments: Vec<&str> = body
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        let (isa12, rep) = if version == "004010" {
-            ("00401", "U")
-        } else {
-            ("00501", "^")
-        };
-        let mut text = format!(
-            "ISA*00*          *00*          *ZZ*ACMESUPPLY     *ZZ*BIGRETAIL      *261120*0930*{rep}*{isa12}*000000905*0*P*>~\
-             GS*IN*ACMESUPPLY*BIGRETAIL*20261120*0930*905*X*{version}~ST*810*0001~"
-        );
-        for s in &segments {
-            text.push_str(s);
-            text.push('~');
-        }
-        text.push_str(&format!(
-            "SE*{}*0001~GE*1*905~IEA*1*000000905~",
-            segments.len() + 2
-        ));
-        let doc = crate::x12::parse(text.as_bytes());
-        assert!(doc.is_sound(), "{:#?}", doc.diagnostics);
-        let interchange = &doc.interchanges[0];
-        let group = &interchange.groups[0];
-        let set = &group.transaction_sets[0];
-        let summary = TransactionSummary {
-            header: set.header.clone(),
-            segment_count: set.segment_count,
-            closed: set.closed,
-            has_errors: false,
-        };
-        invoice(&TransactionSetRef {
-            interchange: &interchange.header,
-            group: &group.header,
-            header: &set.header,
-            summary: &summary,
-            segments: set.segments.clone(),
-        })
+        crate::map::translate::test_support::mapped(version, "IN", "810", body, invoice)
     }
 
     fn kept(t: &Translated<Invoice>) -> Vec<(&str, u32)> {
