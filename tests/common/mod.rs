@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod kept;
+pub mod pg;
 
 /// Set by `.ci/run`: a missing peer fails the test instead of skipping it.
 pub fn peers_required() -> bool {
