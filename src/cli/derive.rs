@@ -19,6 +19,7 @@ use crate::document::invoice::InvoiceTotals;
 use crate::document::order::PurchaseOrder;
 use crate::document::packing::ship_notice_from;
 use crate::document::shipment::{DerivationProblem, ShipmentConfirmation, resolve};
+use crate::map::outbound::OutboundDocument;
 use crate::map::ts810_out::invoice_amounts;
 use crate::map::ts850;
 use crate::partner::Profile;
@@ -92,7 +93,7 @@ pub fn invoice(args: &Args) -> anyhow::Result<Status> {
         print_json(&invoice)?;
         return Ok(Status::Ok);
     }
-    emit_document(&name, &invoice, &args.envelope)
+    emit_document(&name, &OutboundDocument::Invoice(invoice), &args.envelope)
 }
 
 /// `edigate asn`.
@@ -131,7 +132,7 @@ pub fn asn(args: &Args) -> anyhow::Result<Status> {
         print_json(&notice)?;
         return Ok(Status::Ok);
     }
-    emit_document(&name, &notice, &args.envelope)
+    emit_document(&name, &OutboundDocument::ShipNotice(notice), &args.envelope)
 }
 
 /// The order and the confirmation, or `None` when the order could not be read in full (the

@@ -10,28 +10,18 @@
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use chrono::{NaiveDate, NaiveTime};
-
-use serde::de::DeserializeOwned;
 
 use super::Status;
 use crate::document::common::{PartyId as DocumentPartyId, Source};
-use crate::document::invoice::Invoice;
-use crate::document::order::PurchaseOrder;
-use crate::document::remittance::Remittance;
-use crate::document::ship_notice::ShipNotice;
 use crate::map::codes;
 use crate::map::emit::{EmitEnvelope, EmitError, Usage};
-use crate::map::ts810_out::emit_invoice;
-use crate::map::ts820_out::emit_remittance;
-use crate::map::ts850_out::emit_purchase_order;
-use crate::map::ts856_out::emit_ship_notice;
-use crate::partner::Profile;
-use crate::partner::compliance::{self, ComplianceFinding};
-use crate::partner::rules::{Direction, RuleSeverity};
+use crate::map::outbound::{DocumentKind, OutboundDocument};
+use crate::partner::outbound::ControlNumbers;
+use crate::partner::rules::RuleSeverity;
+use crate::partner::{self, Profile};
 use crate::x12::PartyId;
-use crate::x12::TransactionSetReader;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -119,187 +109,28 @@ impl EnvelopeArgs {
     }
 }
 
-/// A canonical document `emit` can write: how it is named, where its default envelope
-/// parties come from, and the mapping that writes it.
-pub(super) trait Outbound: DeserializeOwned {
-    /// In words, for messages: "invoice".
-    const WHAT: &'static str;
-    /// The transaction set it becomes: "810".
-    const SET: &'static str;
-    /// The document's own number, for messages.
-    fn number(&self) -> &str;
-    fn source(&self) -> &Source;
-    /// Writes the interchange to `out` only when nothing is refused; on success, the notes
-    /// to show (what was not carried, warnings) and a one-line summary.
-    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError>;
-}
-
-/// What an [`Outbound`] says after writing.
-pub(super) struct Outcome {
-    pub notes: Vec<String>,
-    pub summary: String,
-}
-
-impl Outbound for Invoice {
-    const WHAT: &'static str = "invoice";
-    const SET: &'static str = "810";
-
-    fn number(&self) -> &str {
-        &self.number
-    }
-
-    fn source(&self) -> &Source {
-        &self.source
-    }
-
-    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError> {
-        let summary = emit_invoice(self, envelope, out)?;
-        let notes = notes(&summary.not_carried, &summary.emitted.warnings);
-        let mut total = summary.amounts.total;
-        total.rescale(2);
-        Ok(Outcome {
-            notes,
-            summary: format!(
-                "{} line(s), total {total}, {} segment(s), {} bytes",
-                summary.amounts.lines.len(),
-                summary.emitted.segments,
-                summary.emitted.bytes
-            ),
-        })
-    }
-}
-
-impl Outbound for PurchaseOrder {
-    const WHAT: &'static str = "purchase order";
-    const SET: &'static str = "850";
-
-    fn number(&self) -> &str {
-        &self.number
-    }
-
-    fn source(&self) -> &Source {
-        &self.source
-    }
-
-    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError> {
-        let summary = emit_purchase_order(self, envelope, out)?;
-        Ok(Outcome {
-            notes: notes(&summary.not_carried, &summary.emitted.warnings),
-            summary: format!(
-                "{} line(s), hash total {}, {} segment(s), {} bytes",
-                summary.line_count,
-                summary.hash_total.normalize(),
-                summary.emitted.segments,
-                summary.emitted.bytes
-            ),
-        })
-    }
-}
-
-impl Outbound for Remittance {
-    const WHAT: &'static str = "remittance";
-    const SET: &'static str = "820";
-
-    fn number(&self) -> &str {
-        self.payment
-            .trace_number
-            .as_deref()
-            .unwrap_or("(no trace number)")
-    }
-
-    fn source(&self) -> &Source {
-        &self.source
-    }
-
-    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError> {
-        let summary = emit_remittance(self, envelope, out)?;
-        let mut amount = self.payment.amount;
-        amount.rescale(2);
-        Ok(Outcome {
-            notes: notes(&summary.not_carried, &summary.emitted.warnings),
-            summary: format!(
-                "{} item(s), payment {amount}, {} segment(s), {} bytes",
-                self.items.len(),
-                summary.emitted.segments,
-                summary.emitted.bytes
-            ),
-        })
-    }
-}
-
-impl Outbound for ShipNotice {
-    const WHAT: &'static str = "ship notice";
-    const SET: &'static str = "856";
-
-    fn number(&self) -> &str {
-        &self.shipment_id
-    }
-
-    fn source(&self) -> &Source {
-        &self.source
-    }
-
-    fn emit(&self, envelope: &EmitEnvelope, out: &mut dyn Write) -> Result<Outcome, EmitError> {
-        let summary = emit_ship_notice(self, envelope, out)?;
-        Ok(Outcome {
-            notes: notes(&summary.not_carried, &summary.emitted.warnings),
-            summary: format!(
-                "{} order(s), {} level(s), {} shipped, {} segment(s), {} bytes",
-                self.orders.len(),
-                summary.levels,
-                summary.quantity_shipped.normalize(),
-                summary.emitted.segments,
-                summary.emitted.bytes
-            ),
-        })
-    }
-}
-
-/// The partner's outbound rules on the one set of an interchange just written.
-fn outbound_compliance(profile: &Profile, x12: &[u8]) -> Vec<ComplianceFinding> {
-    let mut reader = TransactionSetReader::new(x12);
-    let mut findings = Vec::new();
-    while let Ok(Some(set)) = reader.next_set() {
-        findings.extend(compliance::evaluate(profile, &set, Direction::Outbound));
-    }
-    findings
-}
-
-/// What an outbound mapping did not carry, then the validator's warnings, as notes.
-fn notes(not_carried: &[String], warnings: &[String]) -> Vec<String> {
-    let mut notes: Vec<String> = not_carried
-        .iter()
-        .map(|note| format!("not carried: {note}"))
-        .collect();
-    notes.extend(warnings.iter().map(|w| format!("warning: {w}")));
-    notes
-}
-
 pub fn run(args: &Args) -> anyhow::Result<Status> {
-    match &args.document {
-        Document::Invoice(args) => emit_file::<Invoice>(args),
-        Document::Asn(args) => emit_file::<ShipNotice>(args),
-        Document::Po(args) => emit_file::<PurchaseOrder>(args),
-        Document::Remittance(args) => emit_file::<Remittance>(args),
-    }
-}
-
-/// `emit KIND --input FILE`: the document read from its JSON, then [`emit_document`].
-fn emit_file<D: Outbound>(args: &DocumentArgs) -> anyhow::Result<Status> {
-    let (name, document) = read_document::<D>(&args.input)?;
+    let (kind, args) = match &args.document {
+        Document::Invoice(args) => (DocumentKind::Invoice, args),
+        Document::Asn(args) => (DocumentKind::ShipNotice, args),
+        Document::Po(args) => (DocumentKind::PurchaseOrder, args),
+        Document::Remittance(args) => (DocumentKind::Remittance, args),
+    };
+    let (name, document) = read_document(kind, &args.input)?;
     emit_document(&name, &document, &args.envelope)
 }
 
 /// Emits `document` under the envelope `args` describe (defaults from the document's
 /// source) to standard output; refusals and notes to standard error, each prefixed with
 /// `name`.
-pub(super) fn emit_document<D: Outbound>(
+pub(super) fn emit_document(
     name: &str,
-    document: &D,
+    document: &OutboundDocument,
     args: &EnvelopeArgs,
 ) -> anyhow::Result<Status> {
-    let envelope = envelope(args, document.source(), D::SET)?;
     let profile = args.profile()?;
+    let kind = document.kind();
+    let envelope = envelope(args, profile.as_ref(), document.source(), kind.set_id())?;
     let mut err = io::stderr().lock();
     // Held until the partner's rules have passed it: nothing reaches the output otherwise.
     let mut bytes = Vec::new();
@@ -307,7 +138,7 @@ pub(super) fn emit_document<D: Outbound>(
     match result {
         Ok(outcome) => {
             if let Some(profile) = &profile {
-                let findings = outbound_compliance(profile, &bytes);
+                let findings = partner::outbound::compliance(profile, &bytes);
                 let refused = findings.iter().any(|f| f.severity == RuleSeverity::Reject);
                 for f in &findings {
                     writeln!(err, "{name}: partner {}: {f}", profile.id)?;
@@ -316,7 +147,7 @@ pub(super) fn emit_document<D: Outbound>(
                     writeln!(
                         err,
                         "edigate emit: {} {} refused: it breaks partner {}'s rules; nothing was written",
-                        D::WHAT,
+                        kind.words(),
                         document.number(),
                         profile.id
                     )?;
@@ -330,9 +161,9 @@ pub(super) fn emit_document<D: Outbound>(
             writeln!(
                 err,
                 "edigate emit: {} {} → {} ({}), {}",
-                D::WHAT,
+                kind.words(),
                 document.number(),
-                D::SET,
+                kind.set_id(),
                 envelope.version,
                 outcome.summary
             )?;
@@ -345,7 +176,7 @@ pub(super) fn emit_document<D: Outbound>(
             writeln!(
                 err,
                 "edigate emit: {} {} refused: {} problem(s); nothing was written",
-                D::WHAT,
+                kind.words(),
                 document.number(),
                 problems.len()
             )?;
@@ -355,75 +186,87 @@ pub(super) fn emit_document<D: Outbound>(
     }
 }
 
-/// The envelope of a set `set`: flags first, then the partner's profile, then the document's
-/// source.
-fn envelope(args: &EnvelopeArgs, source: &Source, set: &str) -> anyhow::Result<EmitEnvelope> {
-    let profile = args.profile()?;
-    let test = args.test || profile.as_ref().is_some_and(|p| p.test);
-    let sender = match (&args.sender, &profile) {
-        (None, Some(p)) => p.us.isa_for(test).clone(),
-        _ => party(
-            "--sender",
-            args.sender.as_deref(),
-            source.interchange_sender.as_ref(),
-        )?,
+/// The envelope of a set `set`: flags first, then the partner's profile
+/// (`partner::outbound::envelope`), then the document's source.
+fn envelope(
+    args: &EnvelopeArgs,
+    profile: Option<&Profile>,
+    source: &Source,
+    set: &str,
+) -> anyhow::Result<EmitEnvelope> {
+    let now = chrono::Utc::now().naive_utc();
+    let mut envelope = match profile {
+        Some(profile) => {
+            // Flags given are read first, as without a profile.
+            let sender = flag_party("--sender", args.sender.as_deref())?;
+            let receiver = flag_party("--receiver", args.receiver.as_deref())?;
+            // --test and --version win over the profile: its test ids and usage, and a
+            // version for a set it does not name.
+            let mut flagged = profile.clone();
+            flagged.test |= args.test;
+            if let Some(version) = &args.x12_version {
+                flagged.versions.insert(set.to_owned(), version.clone());
+            }
+            let numbers = ControlNumbers {
+                interchange: args.control,
+                group: args.control,
+                transaction_set: 1,
+            };
+            let mut envelope = partner::outbound::envelope(&flagged, set, numbers, now)
+                .map_err(|e| anyhow!("{e}, or give --version"))?;
+            if let Some(sender) = sender {
+                envelope.sender = sender;
+            }
+            if let Some(receiver) = receiver {
+                envelope.receiver = receiver;
+            }
+            envelope
+        }
+        None => {
+            let sender = party(
+                "--sender",
+                args.sender.as_deref(),
+                source.interchange_sender.as_ref(),
+            )?;
+            let receiver = party(
+                "--receiver",
+                args.receiver.as_deref(),
+                source.interchange_receiver.as_ref(),
+            )?;
+            // A source version such as 004010VICS is the standard release with an industry
+            // suffix: the release is what we write.
+            let from_source = source
+                .version
+                .as_deref()
+                .and_then(|v| ["005010", "004010"].into_iter().find(|r| v.starts_with(r)));
+            let version = args
+                .x12_version
+                .as_deref()
+                .or(from_source)
+                .unwrap_or("004010");
+            EmitEnvelope::new(
+                sender,
+                receiver,
+                version,
+                args.control,
+                now.date(),
+                now.time(),
+            )
+        }
     };
-    let receiver = match (&args.receiver, &profile) {
-        (None, Some(p)) => p.partner.isa_for(test).clone(),
-        _ => party(
-            "--receiver",
-            args.receiver.as_deref(),
-            source.interchange_receiver.as_ref(),
-        )?,
-    };
-    let from_profile = match &profile {
-        Some(p) => match p.version_for(set) {
-            Some(version) => Some(version),
-            None if args.x12_version.is_none() => bail!(
-                "partner {} trades no {set}: its profile's envelope.versions names {}; add \
-                 the set there, or give --version",
-                p.id,
-                p.versions.keys().cloned().collect::<Vec<_>>().join(", ")
-            ),
-            None => None,
-        },
-        None => None,
-    };
-    let now = chrono::Utc::now();
-    let date = match &args.date {
-        Some(text) => NaiveDate::parse_from_str(text, "%Y%m%d")
+    if let Some(text) = &args.date {
+        envelope.date = NaiveDate::parse_from_str(text, "%Y%m%d")
             .ok()
             .filter(|_| text.len() == 8)
             .with_context(|| {
                 format!("--date {text}: expected a date as CCYYMMDD, e.g. 20261126")
-            })?,
-        None => now.date_naive(),
-    };
-    let time = match &args.time {
-        Some(text) => NaiveTime::parse_from_str(text, "%H%M")
+            })?;
+    }
+    if let Some(text) = &args.time {
+        envelope.time = NaiveTime::parse_from_str(text, "%H%M")
             .ok()
             .filter(|_| text.len() == 4)
-            .with_context(|| format!("--time {text}: expected a time as HHMM, e.g. 0930"))?,
-        None => now.time(),
-    };
-    // A source version such as 004010VICS is the standard release with an industry
-    // suffix: the release is what we write.
-    let from_source = source
-        .version
-        .as_deref()
-        .and_then(|v| ["005010", "004010"].into_iter().find(|r| v.starts_with(r)));
-    let version = args
-        .x12_version
-        .as_deref()
-        .or(from_profile)
-        .or(from_source)
-        .unwrap_or("004010");
-    let mut envelope = EmitEnvelope::new(sender, receiver, version, args.control, date, time);
-    if let Some(p) = &profile {
-        envelope.group_sender.clone_from(&p.us.gs);
-        envelope.group_receiver.clone_from(&p.partner.gs);
-        envelope.delimiters = p.delimiters;
-        envelope.line_suffix.clone_from(&p.line_suffix);
+            .with_context(|| format!("--time {text}: expected a time as HHMM, e.g. 0930"))?;
     }
     if let Some(code) = &args.group_sender {
         envelope.group_sender = code.clone();
@@ -431,26 +274,32 @@ fn envelope(args: &EnvelopeArgs, source: &Source, set: &str) -> anyhow::Result<E
     if let Some(code) = &args.group_receiver {
         envelope.group_receiver = code.clone();
     }
-    if test {
+    if args.test {
         envelope.usage = Usage::Test;
     }
     Ok(envelope)
 }
 
-/// The document from its JSON; a file that is not one is the caller's to fix (exit 2).
-pub(super) fn read_document<D: Outbound>(path: &PathBuf) -> anyhow::Result<(String, D)> {
+/// The document of `kind` from its JSON; a file that is not one is the caller's to fix
+/// (exit 2).
+fn read_document(kind: DocumentKind, path: &PathBuf) -> anyhow::Result<(String, OutboundDocument)> {
     let (name, mut input) = super::specs::open(path)?;
     let mut text = String::new();
     input
         .read_to_string(&mut text)
         .with_context(|| format!("cannot read {name}"))?;
-    let document: D = serde_json::from_str(&text).with_context(|| {
+    let document = OutboundDocument::from_json(kind, &text).with_context(|| {
         format!(
             "{name} is not a canonical {} (see samples/documents/ for the shape)",
-            D::WHAT
+            kind.words()
         )
     })?;
     Ok((name, document))
+}
+
+/// An interchange party given as a flag (`QUALIFIER:ID`), if it is.
+fn flag_party(flag: &str, given: Option<&str>) -> anyhow::Result<Option<PartyId>> {
+    given.map(|text| party(flag, Some(text), None)).transpose()
 }
 
 /// An interchange party from `QUALIFIER:ID`, or from the document's source when not given.

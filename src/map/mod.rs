@@ -5,12 +5,13 @@
 //! `ts820` the remittance, `ts810` the invoice, `ts856` the ship notice), and of canonical documents into
 //! transaction sets (`emit` holds what every outbound mapping shares, `ts810_out` the
 //! invoice, `ts850_out` the purchase order, `ts820_out` the remittance, `ts856_out` the ship
-//! notice).
+//! notice; `outbound` the four as one `OutboundDocument`, read from JSON and emitted).
 
 pub mod ack;
 pub mod ack_read;
 pub mod codes;
 pub mod emit;
+pub mod outbound;
 pub mod translate;
 pub mod ts810;
 pub mod ts810_out;

@@ -1,9 +1,11 @@
 //! Trading partners: their profiles (`partners/<id>.toml`: identity, envelope, acknowledgements,
 //! transport, commercial terms) read and checked, and the directory that finds the partner an
-//! interchange comes from. Pure: the caller reads the files and says which paths exist.
+//! interchange comes from, and what we send them (`outbound`: the envelope towards a partner
+//! and its outbound rules). Pure: the caller reads the files and says which paths exist.
 
 pub mod compliance;
 pub mod consistency;
+pub mod outbound;
 pub mod profile;
 pub mod rules;
 
