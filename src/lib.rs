@@ -7,9 +7,12 @@
 //! command.
 
 pub mod document;
+pub mod engine;
 pub mod map;
 pub mod partner;
 pub mod spec;
+pub mod store;
+pub mod transport;
 pub mod validate;
 pub mod x12;
 

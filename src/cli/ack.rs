@@ -9,11 +9,10 @@ use serde_json::{Value, json};
 
 use super::Status;
 use super::ack_view::{functional_ack_json, ta1_json};
-use super::compliance::{PartnerArgs, SetCompliance};
+use super::compliance::PartnerArgs;
 use crate::map::ack::{AckOptions, AckSummary, Ta1Policy, write_replies};
 use crate::map::ack_read::read_acks;
 use crate::partner::rules::RuleSeverity;
-use crate::validate::InterchangeReport;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Ta1 {
@@ -115,7 +114,10 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
                 .iter()
                 .flat_map(|s| &s.findings)
                 .any(|f| f.severity == RuleSeverity::Reject);
-            with_partner_findings(&mut report, sets);
+            crate::partner::compliance::into_report(
+                &mut report,
+                sets.iter().map(|s| s.findings.as_slice()),
+            );
             all_accepted &= super::validate::accepted(&report, &options.policy);
             let reply = write_replies(std::slice::from_ref(&report), &options, Vec::new());
             let (bytes, summary) = match reply.context("cannot write the acknowledgement") {
@@ -170,21 +172,4 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     } else {
         Status::Rejected
     })
-}
-
-/// Each set's partner-rule findings that a 997 can express, beside the standard's, in the
-/// order of the set.
-fn with_partner_findings(report: &mut InterchangeReport, sets: Vec<SetCompliance>) {
-    let mut sets = sets.into_iter();
-    for set in report.groups.iter_mut().flat_map(|g| g.sets.iter_mut()) {
-        let Some(entry) = sets.next() else {
-            return;
-        };
-        let before = set.findings.len();
-        set.findings
-            .extend(entry.findings.iter().filter_map(|f| f.as_standard()));
-        if set.findings.len() > before {
-            set.findings.sort_by_key(|f| f.position);
-        }
-    }
 }

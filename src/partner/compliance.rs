@@ -189,6 +189,26 @@ pub fn evaluate(
     evaluate_with(profile, set, direction, &Related::default())
 }
 
+/// Puts each set's partner-rule findings that a 997 can express beside the standard's, in
+/// the order of the set: `sets` holds the findings of the report's sets, in their order.
+pub fn into_report<'f>(
+    report: &mut crate::validate::InterchangeReport,
+    sets: impl IntoIterator<Item = &'f [ComplianceFinding]>,
+) {
+    let mut sets = sets.into_iter();
+    for set in report.groups.iter_mut().flat_map(|g| g.sets.iter_mut()) {
+        let Some(findings) = sets.next() else {
+            return;
+        };
+        let before = set.findings.len();
+        set.findings
+            .extend(findings.iter().filter_map(|f| f.as_standard()));
+        if set.findings.len() > before {
+            set.findings.sort_by_key(|f| f.position);
+        }
+    }
+}
+
 /// [`evaluate`], with the documents the consistency rules compare the set with.
 pub fn evaluate_with(
     profile: &Profile,

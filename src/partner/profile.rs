@@ -203,6 +203,9 @@ pub struct Folder {
     /// Where the partner's files arrive, and where ours are written.
     pub inbound: String,
     pub outbound: String,
+    /// Where a file is moved once it is stored; default: `archive` beside `inbound`.
+    #[serde(default)]
+    pub archive: Option<String>,
 }
 
 /// Where a secret is: a file or an environment variable, never the secret itself. A plain

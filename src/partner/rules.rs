@@ -157,6 +157,16 @@ pub enum RuleSeverity {
     Warning,
 }
 
+impl RuleSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleSeverity::Reject => "reject",
+            RuleSeverity::Error => "error",
+            RuleSeverity::Warning => "warning",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod gateway;
 pub mod kept;
 pub mod pg;
 

@@ -1,0 +1,11 @@
+DROP TABLE audit_log;
+DROP TABLE control_numbers;
+DROP TABLE jobs;
+DROP TABLE acknowledgements;
+DROP TABLE orders;
+DROP TABLE documents;
+DROP TABLE findings;
+DROP TABLE transaction_sets;
+DROP TABLE functional_groups;
+DROP TABLE interchanges;
+DROP TABLE messages;

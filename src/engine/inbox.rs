@@ -1,0 +1,88 @@
+//! The inbox: a message is committed to the store, raw, before anything else happens to it
+//! (before it is acknowledged, archived or answered); duplicates of its content are
+//! recorded as such and never processed twice.
+
+use sha2::{Digest, Sha256};
+
+use super::{Engine, EngineError};
+use crate::store::{Direction, JobKind, NewMessage};
+
+/// A message as it arrived.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// The partner whose channel it came in on (a partner's folder, an AS2 station), if
+    /// the channel says; the ISA ids decide who sent it.
+    pub partner: Option<String>,
+    /// `folder`, `submit`, `as2`, `sftp`.
+    pub channel: String,
+    /// The file name or message id it arrived as.
+    pub origin: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// What the inbox made of an arrival.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub message_id: i64,
+    /// The earlier message with the same content, when this is a copy of it.
+    pub duplicate_of: Option<i64>,
+    pub sha256: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+impl Engine {
+    /// Keeps `arrivals` in one transaction and queues each for processing; when this
+    /// returns, they are durable.
+    pub fn accept(&self, arrivals: &[Arrival]) -> Result<Vec<Accepted>, EngineError> {
+        let hashes: Vec<String> = arrivals.iter().map(|a| sha256_hex(&a.bytes)).collect();
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let mut accepted = Vec::with_capacity(arrivals.len());
+            for (arrival, sha) in arrivals.iter().zip(&hashes) {
+                let duplicate_of = tx.received_with_sha256(sha)?;
+                let note = duplicate_of
+                    .map(|d| format!("the same content as message {d}: not processed again"));
+                let status = if duplicate_of.is_some() {
+                    "duplicate"
+                } else {
+                    "received"
+                };
+                let id = tx.insert_message(&NewMessage {
+                    direction: Direction::In,
+                    kind: "x12",
+                    partner: arrival.partner.as_deref(),
+                    channel: &arrival.channel,
+                    origin: arrival.origin.as_deref(),
+                    sha256: sha,
+                    body: &arrival.bytes,
+                    status,
+                    duplicate_of,
+                    note: note.as_deref(),
+                    at: now,
+                })?;
+                let actor = format!(
+                    "{}:{}",
+                    arrival.channel,
+                    arrival.partner.as_deref().unwrap_or("-")
+                );
+                tx.audit(&actor, "message", id, None, status, note.as_deref(), now)?;
+                // A copy is still answered (TA1 025 when the partner's policy asks for one).
+                tx.enqueue(JobKind::Receive, Some(id), None, now)?;
+                accepted.push(Accepted {
+                    message_id: id,
+                    duplicate_of,
+                    sha256: sha.clone(),
+                });
+            }
+            Ok::<_, EngineError>(accepted)
+        })
+    }
+}

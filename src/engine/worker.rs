@@ -1,0 +1,158 @@
+//! The worker: takes a batch of due jobs, runs them, and records each one's outcome —
+//! done, due again after a backoff, or an exception with its reason.
+
+use chrono::{NaiveDateTime, TimeDelta};
+
+use super::analysis::{Analysis, analyze};
+use super::{Engine, EngineError, Outlet};
+use crate::store::{Job, JobKind, MessageRecord, StoreError, Tx};
+
+/// What one round of work did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkSummary {
+    pub received: usize,
+    pub sent: usize,
+    pub delivered: usize,
+    /// Attempts that failed and will be tried again.
+    pub retried: usize,
+    /// Jobs that became exceptions.
+    pub failed: usize,
+}
+
+impl WorkSummary {
+    pub fn jobs(&self) -> usize {
+        self.received + self.sent + self.delivered + self.retried + self.failed
+    }
+
+    pub fn add(&mut self, other: WorkSummary) {
+        self.received += other.received;
+        self.sent += other.sent;
+        self.delivered += other.delivered;
+        self.retried += other.retried;
+        self.failed += other.failed;
+    }
+}
+
+impl Engine {
+    /// Claims one batch of due jobs and runs it; a summary of all zeros means nothing was
+    /// due.
+    pub fn work(&self, outlet: &dyn Outlet) -> Result<WorkSummary, EngineError> {
+        let now = self.clock.now();
+        let lease_until = now + self.config.lease;
+        let kinds = [JobKind::Receive, JobKind::Send, JobKind::Deliver];
+        let jobs = self
+            .store
+            .write(|tx| tx.claim(&kinds, &self.owner, self.config.batch, now, lease_until))?;
+        let mut summary = WorkSummary::default();
+        let (receive, rest): (Vec<Job>, Vec<Job>) =
+            jobs.into_iter().partition(|j| j.kind == JobKind::Receive);
+        if !receive.is_empty() {
+            summary.add(self.receive_batch(&receive)?);
+        }
+        for job in rest {
+            let result = match job.kind {
+                JobKind::Deliver => self.deliver(&job, outlet).map(|_| ()),
+                JobKind::Send => self.send(&job),
+                JobKind::Receive => Ok(()),
+            };
+            match result {
+                Ok(()) if job.kind == JobKind::Deliver => summary.delivered += 1,
+                Ok(()) => summary.sent += 1,
+                Err(e) => {
+                    let now = self.clock.now();
+                    let failed = self
+                        .store
+                        .write(|tx| self.record_failure(tx, &job, &e, now))?;
+                    if failed {
+                        summary.failed += 1;
+                    } else {
+                        summary.retried += 1;
+                    }
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Runs every job due until none is left (what `serve --drain` and the tests use).
+    pub fn work_until_idle(&self, outlet: &dyn Outlet) -> Result<WorkSummary, EngineError> {
+        let mut total = WorkSummary::default();
+        loop {
+            let round = self.work(outlet)?;
+            if round.jobs() == 0 {
+                return Ok(total);
+            }
+            total.add(round);
+        }
+    }
+
+    /// Received messages: analysed outside the transaction, then committed together, each
+    /// in a savepoint of its own so that one failure undoes only its own writes.
+    fn receive_batch(&self, jobs: &[Job]) -> Result<WorkSummary, EngineError> {
+        let ids: Vec<i64> = jobs.iter().filter_map(|j| j.message_id).collect();
+        let messages: Vec<MessageRecord> = self.store.read(|tx| {
+            ids.iter()
+                .map(|&id| tx.message(id))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        let analyses: Vec<Analysis> = messages
+            .iter()
+            .map(|m| analyze(&m.body, self.specs, &self.partners, &self.config.policy))
+            .collect();
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let mut summary = WorkSummary::default();
+            for ((job, message), analysis) in jobs.iter().zip(&messages).zip(&analyses) {
+                let outcome = tx.savepoint(|tx| {
+                    self.commit_received(tx, message, analysis, now)?;
+                    tx.complete_job(job.id, now)?;
+                    Ok::<_, EngineError>(())
+                });
+                match outcome {
+                    Ok(()) => summary.received += 1,
+                    Err(e) => {
+                        if self.record_failure(tx, job, &e, now)? {
+                            summary.failed += 1;
+                        } else {
+                            summary.retried += 1;
+                        }
+                    }
+                }
+            }
+            Ok::<_, EngineError>(summary)
+        })
+    }
+
+    /// A failed attempt: retried after a backoff (1 s, 2 s, 4 s ... at most an hour), or an
+    /// exception when it cannot succeed or has no attempts left. Returns whether it is now
+    /// an exception.
+    fn record_failure(
+        &self,
+        tx: &mut Tx<'_>,
+        job: &Job,
+        error: &EngineError,
+        now: NaiveDateTime,
+    ) -> Result<bool, EngineError> {
+        let text = error.to_string();
+        let retry = match error {
+            EngineError::Permanent(_) => None,
+            _ if job.attempts >= self.config.max_attempts => None,
+            _ => Some(
+                TimeDelta::seconds(1i64 << (job.attempts.clamp(1, 13) - 1))
+                    .min(TimeDelta::hours(1)),
+            ),
+        };
+        let failed = tx.fail_job(job.id, &text, retry, now)?;
+        if failed && let Some(id) = job.message_id {
+            let reason = if job.attempts >= self.config.max_attempts
+                && !matches!(error, EngineError::Permanent(_))
+            {
+                format!("{text} (after {} attempts)", job.attempts)
+            } else {
+                text
+            };
+            tx.set_message_status(id, "failed", Some(&reason), "engine", now)?;
+        }
+        Ok(failed)
+    }
+}

@@ -1,0 +1,307 @@
+//! The job queue: each step of the pipeline that touches the outside world or may fail for
+//! a while is a job, claimed with a lease, retried with backoff, and after too many
+//! failures kept as an exception with its reason.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::jobs;
+use super::{StoreError, Tx, trunc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobKind {
+    /// A received message through parse, validation, compliance, acknowledgement, mapping.
+    Receive,
+    /// A document of ours written as X12 and queued.
+    Send,
+    /// A message of ours handed to the partner's channel.
+    Deliver,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Receive => "receive",
+            JobKind::Send => "send",
+            JobKind::Deliver => "deliver",
+        }
+    }
+
+    fn parse(text: &str) -> Option<JobKind> {
+        match text {
+            "receive" => Some(JobKind::Receive),
+            "send" => Some(JobKind::Send),
+            "deliver" => Some(JobKind::Deliver),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Ready,
+    Running,
+    Done,
+    Failed,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Ready => "ready",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Job {
+    pub id: i64,
+    pub kind: JobKind,
+    pub message_id: Option<i64>,
+    pub document_id: Option<i64>,
+    pub state: String,
+    pub attempts: i64,
+    pub due_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+type JobRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    String,
+    i64,
+    NaiveDateTime,
+    Option<String>,
+    NaiveDateTime,
+);
+
+fn job(row: JobRow) -> Option<Job> {
+    Some(Job {
+        id: row.0,
+        kind: JobKind::parse(&row.1)?,
+        message_id: row.2,
+        document_id: row.3,
+        state: row.4,
+        attempts: row.5,
+        due_at: row.6,
+        last_error: row.7,
+        updated_at: row.8,
+    })
+}
+
+macro_rules! job_columns {
+    () => {
+        (
+            jobs::id,
+            jobs::kind,
+            jobs::message_id,
+            jobs::document_id,
+            jobs::state,
+            jobs::attempts,
+            jobs::due_at,
+            jobs::last_error,
+            jobs::updated_at,
+        )
+    };
+}
+
+impl Tx<'_> {
+    pub fn enqueue(
+        &mut self,
+        kind: JobKind,
+        message_id: Option<i64>,
+        document_id: Option<i64>,
+        at: NaiveDateTime,
+    ) -> Result<i64, StoreError> {
+        let at = trunc(at);
+        Ok(diesel::insert_into(jobs::table)
+            .values((
+                jobs::kind.eq(kind.as_str()),
+                jobs::message_id.eq(message_id),
+                jobs::document_id.eq(document_id),
+                jobs::state.eq(JobState::Ready.as_str()),
+                jobs::attempts.eq(0i64),
+                jobs::due_at.eq(at),
+                jobs::created_at.eq(at),
+                jobs::updated_at.eq(at),
+            ))
+            .returning(jobs::id)
+            .get_result(self.c())?)
+    }
+
+    /// Claims up to `limit` due jobs of `kinds` for `owner` until `lease_until`. A job
+    /// whose lease ran out (its worker died) is due again.
+    pub fn claim(
+        &mut self,
+        kinds: &[JobKind],
+        owner: &str,
+        limit: i64,
+        now: NaiveDateTime,
+        lease_until: NaiveDateTime,
+    ) -> Result<Vec<Job>, StoreError> {
+        let now = trunc(now);
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let ready = jobs::state
+            .eq(JobState::Ready.as_str())
+            .and(jobs::due_at.le(now))
+            .or(jobs::state
+                .eq(JobState::Running.as_str())
+                .and(jobs::lease_until.lt(now)));
+        let ids: Vec<i64> = jobs::table
+            .filter(jobs::kind.eq_any(&kinds))
+            .filter(ready)
+            .order(jobs::id.asc())
+            .limit(limit)
+            .select(jobs::id)
+            .load(self.c())?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The condition again: on PostgreSQL another process may have claimed some of
+        // them since the select; its update wins and ours skips them.
+        diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)).filter(ready))
+            .set((
+                jobs::state.eq(JobState::Running.as_str()),
+                jobs::owner.eq(owner),
+                jobs::lease_until.eq(trunc(lease_until)),
+                jobs::attempts.eq(jobs::attempts + 1),
+                jobs::updated_at.eq(now),
+            ))
+            .execute(self.c())?;
+        let rows: Vec<JobRow> = jobs::table
+            .filter(jobs::id.eq_any(&ids))
+            .filter(jobs::owner.eq(owner))
+            .filter(jobs::state.eq(JobState::Running.as_str()))
+            .order(jobs::id.asc())
+            .select(job_columns!())
+            .load(self.c())?;
+        Ok(rows.into_iter().filter_map(job).collect())
+    }
+
+    pub fn job(&mut self, id: i64) -> Result<Job, StoreError> {
+        let row: Option<JobRow> = jobs::table
+            .find(id)
+            .select(job_columns!())
+            .first(self.c())
+            .optional()?;
+        row.and_then(job)
+            .ok_or_else(|| StoreError::NotFound(format!("there is no job {id}")))
+    }
+
+    pub fn complete_job(&mut self, id: i64, at: NaiveDateTime) -> Result<(), StoreError> {
+        diesel::update(jobs::table.find(id))
+            .set((
+                jobs::state.eq(JobState::Done.as_str()),
+                jobs::owner.eq(None::<String>),
+                jobs::lease_until.eq(None::<NaiveDateTime>),
+                jobs::updated_at.eq(trunc(at)),
+            ))
+            .execute(self.c())?;
+        Ok(())
+    }
+
+    /// A failed attempt: due again after `backoff`, or, with no attempts left (or a
+    /// failure no retry can mend), an exception. Returns whether it is now an exception.
+    pub fn fail_job(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_after: Option<Duration>,
+        at: NaiveDateTime,
+    ) -> Result<bool, StoreError> {
+        let at = trunc(at);
+        let (state, due) = match retry_after {
+            Some(wait) => (JobState::Ready, at + wait),
+            None => (JobState::Failed, at),
+        };
+        diesel::update(jobs::table.find(id))
+            .set((
+                jobs::state.eq(state.as_str()),
+                jobs::owner.eq(None::<String>),
+                jobs::lease_until.eq(None::<NaiveDateTime>),
+                jobs::last_error.eq(error),
+                jobs::due_at.eq(trunc(due)),
+                jobs::updated_at.eq(at),
+            ))
+            .execute(self.c())?;
+        if state == JobState::Failed {
+            self.audit(
+                "engine",
+                "job",
+                id,
+                Some("running"),
+                "failed",
+                Some(error),
+                at,
+            )?;
+        }
+        Ok(state == JobState::Failed)
+    }
+
+    /// Hands `owner`'s claimed jobs back (a graceful stop, or a restart after a crash when
+    /// `owner` is None: every claim). The attempt they were claimed for is not counted.
+    pub fn release_jobs(
+        &mut self,
+        owner: Option<&str>,
+        at: NaiveDateTime,
+    ) -> Result<usize, StoreError> {
+        let running = jobs::table.filter(jobs::state.eq(JobState::Running.as_str()));
+        let set = (
+            jobs::state.eq(JobState::Ready.as_str()),
+            jobs::owner.eq(None::<String>),
+            jobs::lease_until.eq(None::<NaiveDateTime>),
+            jobs::attempts.eq(jobs::attempts - 1),
+            jobs::updated_at.eq(trunc(at)),
+        );
+        Ok(match owner {
+            Some(owner) => diesel::update(running.filter(jobs::owner.eq(owner)))
+                .set(set)
+                .execute(self.c())?,
+            None => diesel::update(running).set(set).execute(self.c())?,
+        })
+    }
+
+    /// Jobs that ran out of attempts or failed for good, oldest first.
+    pub fn failed_jobs(&mut self) -> Result<Vec<Job>, StoreError> {
+        let rows: Vec<JobRow> = jobs::table
+            .filter(jobs::state.eq(JobState::Failed.as_str()))
+            .order(jobs::id.asc())
+            .select(job_columns!())
+            .load(self.c())?;
+        Ok(rows.into_iter().filter_map(job).collect())
+    }
+
+    /// Every job about a message.
+    pub fn jobs_of_message(&mut self, message_id: i64) -> Result<Vec<Job>, StoreError> {
+        let rows: Vec<JobRow> = jobs::table
+            .filter(jobs::message_id.eq(message_id))
+            .order(jobs::id.asc())
+            .select(job_columns!())
+            .load(self.c())?;
+        Ok(rows.into_iter().filter_map(job).collect())
+    }
+
+    /// How many jobs are waiting or running (not done, not failed).
+    pub fn pending_jobs(&mut self) -> Result<i64, StoreError> {
+        Ok(jobs::table
+            .filter(jobs::state.eq_any([JobState::Ready.as_str(), JobState::Running.as_str()]))
+            .count()
+            .get_result(self.c())?)
+    }
+
+    /// The earliest time a waiting job falls due.
+    pub fn next_due(&mut self) -> Result<Option<NaiveDateTime>, StoreError> {
+        Ok(jobs::table
+            .filter(jobs::state.eq(JobState::Ready.as_str()))
+            .select(diesel::dsl::min(jobs::due_at))
+            .first(self.c())?)
+    }
+}

@@ -1,0 +1,287 @@
+//! The folder channel: per partner an inbound folder that is watched, an archive where a
+//! file goes once it is stored, and an outbound folder written atomically.
+//!
+//! A file is taken only when complete: its name does not mark it as being written (`.part`,
+//! `.tmp`, a leading dot) and its size and modification time have not changed between two
+//! polls at least `settle` apart. It is stored (committed) first, archived after; a crash in
+//! between leaves a stored message whose file is still in the inbound folder, and the next
+//! poll archives that file instead of taking it again.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::engine::{Arrival, Engine, EngineError, Outlet};
+use crate::partner::Profile;
+use crate::store::MessageRecord;
+
+/// The folders of every partner whose channel is a folder, relative to the data directory.
+#[derive(Debug, Clone)]
+pub struct FolderChannel {
+    pub data_dir: PathBuf,
+    /// How long a file must stay unchanged before it is taken.
+    pub settle: Duration,
+    /// Files taken and stored in one transaction.
+    pub batch: usize,
+}
+
+/// A partner's folders, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folders {
+    pub inbound: PathBuf,
+    pub outbound: PathBuf,
+    pub archive: PathBuf,
+}
+
+/// What one poll did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PollSummary {
+    /// Files stored as new messages.
+    pub stored: usize,
+    /// Files stored before a crash and archived now.
+    pub recovered: usize,
+    /// Files seen but not yet complete.
+    pub waiting: usize,
+}
+
+/// What a poll remembers of files it saw but did not take.
+#[derive(Debug, Default)]
+pub struct Sightings {
+    seen: HashMap<PathBuf, (u64, SystemTime, SystemTime)>,
+}
+
+impl FolderChannel {
+    /// `partner`'s folders, when its channel is a folder.
+    pub fn folders(&self, profile: &Profile) -> Option<Folders> {
+        let folder = profile.transport.as_ref()?.folder.as_ref()?;
+        let inbound = self.data_dir.join(&folder.inbound);
+        let archive = match &folder.archive {
+            Some(a) => self.data_dir.join(a),
+            None => inbound
+                .parent()
+                .map_or_else(|| inbound.join("archive"), |p| p.join("archive")),
+        };
+        Some(Folders {
+            outbound: self.data_dir.join(&folder.outbound),
+            inbound,
+            archive,
+        })
+    }
+
+    /// Creates every partner's folders.
+    pub fn prepare(&self, engine: &Engine) -> Result<(), EngineError> {
+        for profile in &engine.partners.profiles {
+            if let Some(f) = self.folders(profile) {
+                for dir in [&f.inbound, &f.outbound, &f.archive] {
+                    fs::create_dir_all(dir).map_err(|e| {
+                        EngineError::Transient(format!(
+                            "partner {}: cannot create the folder {}: {e}",
+                            profile.id,
+                            dir.display()
+                        ))
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One poll of every partner's inbound folder.
+    pub fn poll(
+        &self,
+        engine: &Engine,
+        sightings: &mut Sightings,
+    ) -> Result<PollSummary, EngineError> {
+        let mut summary = PollSummary::default();
+        for profile in &engine.partners.profiles {
+            let Some(folders) = self.folders(profile) else {
+                continue;
+            };
+            summary.recovered += self.recover(engine, profile, &folders)?;
+            let (complete, waiting) = self.complete_files(&folders.inbound, sightings)?;
+            summary.waiting += waiting;
+            for chunk in complete.chunks(self.batch.max(1)) {
+                summary.stored += self.take(engine, profile, &folders, chunk)?;
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Files stored before a crash whose archiving did not happen: archived now.
+    fn recover(
+        &self,
+        engine: &Engine,
+        profile: &Profile,
+        folders: &Folders,
+    ) -> Result<usize, EngineError> {
+        let pending = engine
+            .store
+            .read(|tx| tx.unreleased("folder", &profile.id))?;
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let mut released = Vec::new();
+        for (id, origin, sha) in pending {
+            let Some(name) = origin else {
+                released.push(id);
+                continue;
+            };
+            let path = folders.inbound.join(&name);
+            if let Ok(bytes) = fs::read(&path)
+                && crate::engine::inbox::sha256_hex(&bytes) == sha
+            {
+                archive(&path, &folders.archive, id, &name)?;
+            }
+            // Archived already, or gone (moved away by hand): either way nothing to take.
+            released.push(id);
+        }
+        let count = released.len();
+        engine.store.write(|tx| tx.mark_released(&released))?;
+        Ok(count)
+    }
+
+    /// The complete files of `dir`, in name order, and how many are still being written.
+    fn complete_files(
+        &self,
+        dir: &Path,
+        sightings: &mut Sightings,
+    ) -> Result<(Vec<PathBuf>, usize), EngineError> {
+        let entries = fs::read_dir(dir).map_err(|e| {
+            EngineError::Transient(format!("cannot read the folder {}: {e}", dir.display()))
+        })?;
+        let now = SystemTime::now();
+        let mut complete = Vec::new();
+        let mut waiting = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name.ends_with(".part") || name.ends_with(".tmp") {
+                continue;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            if !meta.is_file() {
+                continue;
+            }
+            let modified = meta.modified().unwrap_or(now);
+            let before = sightings.seen.get(&path).copied();
+            let unchanged = before.is_some_and(|(size, m, first)| {
+                size == meta.len()
+                    && m == modified
+                    && now.duration_since(first).unwrap_or_default() >= self.settle
+            });
+            let old_enough = now.duration_since(modified).unwrap_or_default() >= self.settle;
+            if unchanged
+                || (self.settle.is_zero() && before.is_some())
+                || (old_enough && before.is_some())
+            {
+                sightings.seen.remove(&path);
+                complete.push(path);
+            } else {
+                if before.is_none_or(|(size, m, _)| size != meta.len() || m != modified) {
+                    sightings.seen.insert(path, (meta.len(), modified, now));
+                }
+                waiting += 1;
+            }
+        }
+        complete.sort();
+        Ok((complete, waiting))
+    }
+
+    /// Stores `files` in one transaction, then archives them.
+    fn take(
+        &self,
+        engine: &Engine,
+        profile: &Profile,
+        folders: &Folders,
+        files: &[PathBuf],
+    ) -> Result<usize, EngineError> {
+        let mut arrivals = Vec::with_capacity(files.len());
+        let mut names = Vec::with_capacity(files.len());
+        for path in files {
+            let bytes = match fs::read(path) {
+                Ok(b) => b,
+                // Taken away meanwhile; nothing to store.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    return Err(EngineError::Transient(format!(
+                        "cannot read {}: {e}",
+                        path.display()
+                    )));
+                }
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            arrivals.push(Arrival {
+                partner: Some(profile.id.clone()),
+                channel: "folder".into(),
+                origin: Some(name.clone()),
+                bytes,
+            });
+            names.push((path.clone(), name));
+        }
+        let accepted = engine.accept(&arrivals)?;
+        let mut released = Vec::with_capacity(accepted.len());
+        for (a, (path, name)) in accepted.iter().zip(&names) {
+            archive(path, &folders.archive, a.message_id, name)?;
+            released.push(a.message_id);
+        }
+        engine.store.write(|tx| tx.mark_released(&released))?;
+        Ok(accepted.len())
+    }
+}
+
+/// Moves a stored file into the archive as `<message id>-<name>`.
+fn archive(path: &Path, archive: &Path, id: i64, name: &str) -> Result<(), EngineError> {
+    let target = archive.join(format!("{id}-{name}"));
+    fs::rename(path, &target).map_err(|e| {
+        EngineError::Transient(format!(
+            "message {id} is stored, but {} cannot be moved to {}: {e}",
+            path.display(),
+            target.display()
+        ))
+    })
+}
+
+impl Outlet for FolderChannel {
+    /// Writes the message to the partner's outbound folder under its name: a temporary
+    /// file first, synced, then renamed, so the partner never sees half a file and a
+    /// second delivery replaces the first.
+    fn deliver(&self, profile: &Profile, message: &MessageRecord) -> Result<String, EngineError> {
+        let Some(folders) = self.folders(profile) else {
+            return Err(EngineError::Permanent(format!(
+                "message {}: partner {} has no folder channel (its profile's transport says \
+                 otherwise); that channel is not built yet",
+                message.id, profile.id
+            )));
+        };
+        let name = message
+            .origin
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}.x12", profile.id, message.id));
+        let target = folders.outbound.join(&name);
+        let temp = folders.outbound.join(format!(".{name}.part"));
+        let fail = |what: &str, e: std::io::Error| {
+            EngineError::Transient(format!(
+                "message {}: cannot {what} in {}: {e}",
+                message.id,
+                folders.outbound.display()
+            ))
+        };
+        fs::create_dir_all(&folders.outbound).map_err(|e| fail("create the folder", e))?;
+        let mut file = fs::File::create(&temp).map_err(|e| fail("write", e))?;
+        file.write_all(&message.body)
+            .map_err(|e| fail("write", e))?;
+        file.sync_all().map_err(|e| fail("sync", e))?;
+        drop(file);
+        fs::rename(&temp, &target).map_err(|e| fail("rename", e))?;
+        if let Ok(dir) = fs::File::open(&folders.outbound) {
+            let _ = dir.sync_all();
+        }
+        Ok(target.display().to_string())
+    }
+}
