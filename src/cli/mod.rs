@@ -7,10 +7,13 @@ mod ack_view;
 mod compliance;
 mod derive;
 mod emit;
+mod gateway;
 mod generate;
+mod inbox;
 mod matching;
 mod parse;
 mod partners;
+mod serve;
 mod specs;
 mod tee;
 mod translate;
@@ -78,6 +81,17 @@ enum Command {
     /// against the order, invoices against the order and the notices, by the partner's
     /// consistency rules, with its other rules for each document. Exit 1 on a reject.
     Match(matching::Args),
+    /// Run the gateway: the partners' inbound folders watched, every file stored before
+    /// anything else, validated, acknowledged (997/TA1 to the partner's outbound folder) and
+    /// translated; documents queued with `send` numbered and delivered; 997s tracked. With
+    /// no configuration: SQLite in ./edigate-data with the profiles of ./partners.
+    Serve(serve::Args),
+    /// Put a file into the gateway's inbox as if it had arrived (`serve` processes it).
+    Submit(inbox::SubmitArgs),
+    /// Queue a canonical document (JSON) for a partner: `serve` writes it as X12 with the
+    /// partner's envelope and control numbers, checks it, and delivers it. Exit 1 when it
+    /// cannot be queued (not a document of its kind, a set the partner does not trade).
+    Send(inbox::SendArgs),
 }
 
 /// Exit statuses of every command.
@@ -117,6 +131,9 @@ pub fn main() -> ExitCode {
         Command::Asn(args) => derive::asn(&args),
         Command::Partners(args) => partners::run(&args),
         Command::Match(args) => matching::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Submit(args) => inbox::submit(&args),
+        Command::Send(args) => inbox::send(&args),
     };
     match result {
         Ok(status) => status.into(),

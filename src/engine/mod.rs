@@ -12,6 +12,7 @@ pub mod clock;
 mod deliver;
 pub mod inbox;
 mod receive;
+mod replay;
 mod reply;
 mod send;
 pub mod worker;
@@ -22,6 +23,7 @@ use chrono::TimeDelta;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use inbox::{Accepted, Arrival};
+pub use replay::Replayed;
 pub use worker::WorkSummary;
 
 use crate::partner::{Directory, Profile};

@@ -1,6 +1,8 @@
 //! The worker: takes a batch of due jobs, runs them, and records each one's outcome —
 //! done, due again after a backoff, or an exception with its reason.
 
+use std::time::{Duration, Instant};
+
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::analysis::{Analysis, analyze};
@@ -17,6 +19,11 @@ pub struct WorkSummary {
     pub retried: usize,
     /// Jobs that became exceptions.
     pub failed: usize,
+    /// Time spent in the store (claiming, reading, committing), in analysis (parsing,
+    /// validating, partner rules, mapping) and in channels (delivering, writing X12).
+    pub store_time: Duration,
+    pub analysis_time: Duration,
+    pub other_time: Duration,
 }
 
 impl WorkSummary {
@@ -30,6 +37,9 @@ impl WorkSummary {
         self.delivered += other.delivered;
         self.retried += other.retried;
         self.failed += other.failed;
+        self.store_time += other.store_time;
+        self.analysis_time += other.analysis_time;
+        self.other_time += other.other_time;
     }
 }
 
@@ -50,11 +60,15 @@ impl Engine {
             summary.add(self.receive_batch(&receive)?);
         }
         for job in rest {
+            let started = Instant::now();
             let result = match job.kind {
                 JobKind::Deliver => self.deliver(&job, outlet).map(|_| ()),
                 JobKind::Send => self.send(&job),
                 JobKind::Receive => Ok(()),
             };
+            // Delivery and sending are mostly the channel's and the writer's time, with a
+            // short commit each.
+            summary.other_time += started.elapsed();
             match result {
                 Ok(()) if job.kind == JobKind::Deliver => summary.delivered += 1,
                 Ok(()) => summary.sent += 1,
@@ -90,17 +104,22 @@ impl Engine {
     /// in a savepoint of its own so that one failure undoes only its own writes.
     fn receive_batch(&self, jobs: &[Job]) -> Result<WorkSummary, EngineError> {
         let ids: Vec<i64> = jobs.iter().filter_map(|j| j.message_id).collect();
+        let started = Instant::now();
         let messages: Vec<MessageRecord> = self.store.read(|tx| {
             ids.iter()
                 .map(|&id| tx.message(id))
                 .collect::<Result<Vec<_>, StoreError>>()
         })?;
+        let read = started.elapsed();
+        let started = Instant::now();
         let analyses: Vec<Analysis> = messages
             .iter()
             .map(|m| analyze(&m.body, self.specs, &self.partners, &self.config.policy))
             .collect();
+        let analysis_time = started.elapsed();
         let now = self.clock.now();
-        self.store.write(|tx| {
+        let started = Instant::now();
+        let mut summary = self.store.write(|tx| {
             let mut summary = WorkSummary::default();
             for ((job, message), analysis) in jobs.iter().zip(&messages).zip(&analyses) {
                 let outcome = tx.savepoint(|tx| {
@@ -120,7 +139,11 @@ impl Engine {
                 }
             }
             Ok::<_, EngineError>(summary)
-        })
+        })?;
+        // The commit also writes each reply (pure, small): counted as the store's.
+        summary.store_time = read + started.elapsed();
+        summary.analysis_time = analysis_time;
+        Ok(summary)
     }
 
     /// A failed attempt: retried after a backoff (1 s, 2 s, 4 s ... at most an hour), or an

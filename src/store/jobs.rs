@@ -269,6 +269,21 @@ impl Tx<'_> {
         })
     }
 
+    /// A message's failed jobs leave the exceptions: it is being tried again.
+    pub fn supersede_failed(
+        &mut self,
+        message_id: i64,
+        at: NaiveDateTime,
+    ) -> Result<usize, StoreError> {
+        Ok(diesel::update(
+            jobs::table
+                .filter(jobs::message_id.eq(message_id))
+                .filter(jobs::state.eq(JobState::Failed.as_str())),
+        )
+        .set((jobs::state.eq("replayed"), jobs::updated_at.eq(trunc(at))))
+        .execute(self.c())?)
+    }
+
     /// Jobs that ran out of attempts or failed for good, oldest first.
     pub fn failed_jobs(&mut self) -> Result<Vec<Job>, StoreError> {
         let rows: Vec<JobRow> = jobs::table
@@ -293,6 +308,18 @@ impl Tx<'_> {
     pub fn pending_jobs(&mut self) -> Result<i64, StoreError> {
         Ok(jobs::table
             .filter(jobs::state.eq_any([JobState::Ready.as_str(), JobState::Running.as_str()]))
+            .count()
+            .get_result(self.c())?)
+    }
+
+    /// How many jobs are running, or waiting and due by `now`.
+    pub fn due_jobs(&mut self, now: NaiveDateTime) -> Result<i64, StoreError> {
+        Ok(jobs::table
+            .filter(
+                jobs::state.eq(JobState::Running.as_str()).or(jobs::state
+                    .eq(JobState::Ready.as_str())
+                    .and(jobs::due_at.le(trunc(now)))),
+            )
             .count()
             .get_result(self.c())?)
     }

@@ -1,0 +1,263 @@
+//! `edigate serve`: the gateway running — the partners' inbound folders polled, every job
+//! (receive, send, deliver) worked off by a few workers, overdue acknowledgements marked,
+//! until SIGTERM or Ctrl-C (or, with `--drain`, until there is nothing left to do).
+
+use std::fs::File;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+
+use super::Status;
+use super::gateway::{GatewayArgs, Settings};
+use crate::engine::{Engine, WorkSummary};
+use crate::store::Backend;
+use crate::transport::dir::{FolderChannel, Sightings};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    gateway: GatewayArgs,
+    /// Stop once the inbound folders are empty and no job is due (for batch runs and
+    /// tests); otherwise run until SIGTERM or Ctrl-C.
+    #[arg(long)]
+    drain: bool,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Status> {
+    let settings = args.gateway.settings()?;
+    let engine = settings.engine()?;
+    let channel = Arc::new(settings.folders());
+    channel.prepare(&engine)?;
+    // SQLite is one machine's store: one serve at a time, and at start every claim on a
+    // job is a dead process's, handed back at once instead of waiting for its lease.
+    let _lock = match engine.store.backend() {
+        Backend::Sqlite => {
+            let lock = lock(&settings)?;
+            let now = engine.clock.now();
+            let released = engine.store.write(|tx| tx.release_jobs(None, now))?;
+            if released > 0 {
+                log(&format!(
+                    "{released} job(s) left running by a stopped serve are due again"
+                ));
+            }
+            Some(lock)
+        }
+        Backend::Postgres => None,
+    };
+    let partners: Vec<String> = engine
+        .partners
+        .profiles
+        .iter()
+        .map(|p| match channel.folders(p) {
+            Some(f) => format!("{} (folder {})", p.id, f.inbound.display()),
+            None => format!("{} (no folder channel)", p.id),
+        })
+        .collect();
+    log(&format!(
+        "serving on {}; partners: {}; {} worker(s); {}",
+        engine.store.url(),
+        partners.join(", "),
+        settings.workers,
+        if args.drain {
+            "stops when there is nothing left to do"
+        } else {
+            "SIGTERM or Ctrl-C stops"
+        }
+    ));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    let total = runtime.block_on(serve(engine, channel, settings, args.drain))?;
+    log(&format!(
+        "stopped: received {}, sent {}, delivered {}, retried {}, exceptions {}; worker time: \
+         store {:.3} s, analysis {:.3} s, channels and writing {:.3} s",
+        total.received,
+        total.sent,
+        total.delivered,
+        total.retried,
+        total.failed,
+        total.store_time.as_secs_f64(),
+        total.analysis_time.as_secs_f64(),
+        total.other_time.as_secs_f64()
+    ));
+    Ok(Status::Ok)
+}
+
+fn lock(settings: &Settings) -> anyhow::Result<File> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create {}", settings.data_dir.display()))?;
+    let path = settings.data_dir.join("serve.lock");
+    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another `edigate serve` runs on {} (it holds {}); stop it first, or use \
+             PostgreSQL (--database postgres://...) to run several",
+            settings.database,
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+}
+
+fn log(line: &str) {
+    eprintln!(
+        "{} edigate serve: {line}",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ")
+    );
+}
+
+async fn serve(
+    engine: Engine,
+    channel: Arc<FolderChannel>,
+    settings: Settings,
+    drain: bool,
+) -> anyhow::Result<WorkSummary> {
+    let (stop_tx, stop) = watch::channel(false);
+    let wake = Arc::new(Notify::new());
+    let total = Arc::new(Mutex::new(WorkSummary::default()));
+    let mut tasks = JoinSet::new();
+
+    // Signals: the first one stops taking files and jobs; jobs in flight finish.
+    {
+        let stop_tx = stop_tx.clone();
+        tokio::spawn(async move {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let terminated = async {
+                match term.as_mut() {
+                    Some(t) => {
+                        t.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminated => {}
+            }
+            log("stopping: finishing the jobs in flight");
+            let _ = stop_tx.send(true);
+        });
+    }
+
+    for _ in 0..settings.workers {
+        let engine = engine.clone();
+        let channel = channel.clone();
+        let wake = wake.clone();
+        let total = total.clone();
+        let mut stop = stop.clone();
+        tasks.spawn(async move {
+            while !*stop.borrow() {
+                let (e, c) = (engine.clone(), channel.clone());
+                let round = tokio::task::spawn_blocking(move || e.work(c.as_ref())).await;
+                match round {
+                    Ok(Ok(done)) if done.jobs() > 0 => {
+                        total.lock().unwrap_or_else(|e| e.into_inner()).add(done);
+                        continue;
+                    }
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => log(&format!("a round of work failed, trying again: {e}")),
+                    Err(e) => log(&format!("a worker stopped: {e}")),
+                }
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        });
+    }
+
+    // The folders, the overdue check, progress, and (with --drain) the end.
+    let mut sightings = Sightings::default();
+    let mut stop_poll = stop.clone();
+    let mut last_overdue = tokio::time::Instant::now() - settings.overdue_check;
+    let mut last_report = tokio::time::Instant::now();
+    let mut reported = WorkSummary::default();
+    let mut idle_polls = 0;
+    while !*stop_poll.borrow() {
+        let (e, c) = (engine.clone(), channel.clone());
+        let polled = tokio::task::spawn_blocking(move || {
+            let summary = c.poll(&e, &mut sightings);
+            (summary, sightings)
+        })
+        .await?;
+        sightings = polled.1;
+        let mut busy = false;
+        match polled.0 {
+            Ok(p) => {
+                if p.stored > 0 || p.recovered > 0 {
+                    wake.notify_waiters();
+                }
+                if p.recovered > 0 {
+                    log(&format!(
+                        "{} file(s) stored before a stop were archived now",
+                        p.recovered
+                    ));
+                }
+                busy = p.stored > 0 || p.waiting > 0;
+            }
+            Err(e) => log(&format!("polling the folders failed, trying again: {e}")),
+        }
+        if last_overdue.elapsed() >= settings.overdue_check {
+            last_overdue = tokio::time::Instant::now();
+            let e = engine.clone();
+            match tokio::task::spawn_blocking(move || e.mark_overdue()).await? {
+                Ok(0) => {}
+                Ok(n) => log(&format!(
+                    "{n} group(s) of ours are now overdue for their 997"
+                )),
+                Err(e) => log(&format!("the overdue check failed: {e}")),
+            }
+        }
+        if last_report.elapsed() >= Duration::from_secs(5) {
+            last_report = tokio::time::Instant::now();
+            let now = *total.lock().unwrap_or_else(|e| e.into_inner());
+            if now != reported {
+                log(&format!(
+                    "so far: received {}, sent {}, delivered {}, retried {}, exceptions {}",
+                    now.received, now.sent, now.delivered, now.retried, now.failed
+                ));
+                reported = now;
+            }
+        }
+        if drain && !busy {
+            let e = engine.clone();
+            let due = tokio::task::spawn_blocking(move || {
+                let now = e.clock.now();
+                e.store.read(|tx| tx.due_jobs(now))
+            })
+            .await??;
+            idle_polls = if due == 0 { idle_polls + 1 } else { 0 };
+            // Twice idle: a file that arrived between the poll and the count is seen.
+            if idle_polls >= 2 {
+                let _ = stop_tx.send(true);
+                break;
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(if drain { Duration::from_millis(50) } else { settings.poll_interval }) => {}
+            _ = stop_poll.changed() => {}
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+    let e = engine.clone();
+    let released = tokio::task::spawn_blocking(move || {
+        let now = e.clock.now();
+        e.store.write(|tx| tx.release_jobs(Some(&e.owner), now))
+    })
+    .await??;
+    if released > 0 {
+        log(&format!("{released} claimed job(s) handed back"));
+    }
+    let total = *total.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(total)
+}
