@@ -86,14 +86,8 @@ fn invoice_out(g: &mut Gateway) {
     assert_eq!(pending[0].functional_id, "IN");
     let gs06 = pending[0].group_control_number.clone();
     let isa13 = pending[0].interchange_control_number.clone();
-    // The partner's 997 for it, from their side.
-    let ack = format!(
-        "ISA*00*          *00*          *ZZ*BIGRETAIL      *ZZ*ACMESUPPLY     *261126*1000*U*00401*{:09}*0*P*>~\
-         GS*FA*BIGRETAIL*ACMESUPPLY*20261126*1000*{}*X*004010~ST*997*0001~AK1*IN*{gs06}~\
-         AK2*810*0001~AK5*A~AK9*A*1*1*1~SE*6*0001~GE*1*{}~IEA*1*{:09}~\n",
-        900_000_001, 900_000_001, 900_000_001, 900_000_001
-    );
     let _ = isa13;
+    let ack = their_997(900_000_001, &gs06, "A");
     g.drop_file("bigretail", "997-1.edi", ack.as_bytes());
     let done = g.run();
     assert_eq!(done.received, 1, "{done:?}");
@@ -103,6 +97,16 @@ fn invoice_out(g: &mut Gateway) {
         .read(|tx| tx.group(pending[0].group_id))
         .unwrap();
     assert_eq!(row.ack_status, "accepted");
+}
+
+/// BigRetail's 997 for our group `gs06` (an 810), under their ISA13 `isa13`.
+fn their_997(isa13: u32, gs06: &str, code: &str) -> String {
+    format!(
+        "ISA*00*          *00*          *ZZ*BIGRETAIL      *ZZ*ACMESUPPLY     *261126*1000*U*00401*{isa13:09}*0*P*>~\
+         GS*FA*BIGRETAIL*ACMESUPPLY*20261126*1000*{isa13}*X*004010~ST*997*0001~AK1*IN*{gs06}~\
+         AK2*810*0001~AK5*{code}~AK9*{code}*1*1*{}~SE*6*0001~GE*1*{isa13}~IEA*1*{isa13:09}~\n",
+        if code == "R" { 0 } else { 1 }
+    )
 }
 
 fn overdue(g: &mut Gateway) {
@@ -130,6 +134,78 @@ fn overdue(g: &mut Gateway) {
         })
         .unwrap();
     assert_eq!(overdue.len(), 1);
+    // Their 997 comes after all, and rejects the invoice.
+    let ack = their_997(900_000_002, &overdue[0].group_control_number, "R");
+    g.drop_file("bigretail", "997-2.edi", ack.as_bytes());
+    g.run();
+    let group = overdue[0].group_id;
+    let row = g.engine.store.read(|tx| tx.group(group)).unwrap();
+    assert_eq!(row.ack_status, "rejected");
+    let history = g
+        .engine
+        .store
+        .read(|tx| tx.history("group", group))
+        .unwrap();
+    let states: Vec<&str> = history.iter().map(|h| h.to_state.as_str()).collect();
+    assert_eq!(states, ["pending", "overdue", "rejected"]);
+    assert_eq!(history[2].note.as_deref(), Some("arrived after it was due"));
+}
+
+/// The same file twice, and the same ISA13 with other content: each recorded as a
+/// duplicate, answered with TA1 025 (BigRetail's TA1 policy is on-error), processed once.
+fn duplicates(g: &mut Gateway) {
+    let order = sample("samples/bigretail/good-850.edi");
+    let orders_before = g.engine.store.read(|tx| tx.order_count()).unwrap();
+    g.drop_file("bigretail", "again.edi", &order);
+    let other = String::from_utf8(order.clone())
+        .unwrap()
+        .replace("4500012345", "4500099999")
+        .into_bytes();
+    g.drop_file("bigretail", "same-isa13.edi", &other);
+    let done = g.run();
+    assert_eq!(done.received, 2, "{done:?}");
+    let store = &g.engine.store;
+    let orders = store.read(|tx| tx.order_count()).unwrap();
+    assert_eq!(orders, orders_before, "neither copy reaches the order book");
+    let messages = store
+        .read(|tx| tx.messages(&MessageFilter::default()))
+        .unwrap();
+    let copy = messages
+        .iter()
+        .find(|m| m.origin.as_deref() == Some("again.edi"))
+        .unwrap();
+    assert_eq!(copy.status, "duplicate");
+    assert_eq!(
+        copy.duplicate_of,
+        Some(messages[0].id),
+        "the first order's message"
+    );
+    let same_number = messages
+        .iter()
+        .find(|m| m.origin.as_deref() == Some("same-isa13.edi"))
+        .unwrap();
+    assert_eq!(same_number.status, "duplicate");
+    assert_eq!(
+        same_number.duplicate_of, None,
+        "other content: not a copy of a file"
+    );
+    let interchanges = store
+        .read(|tx| tx.interchanges_of_message(same_number.id))
+        .unwrap();
+    assert_eq!(interchanges[0].status, "duplicate");
+    assert!(interchanges[0].duplicate_of.is_some());
+    // Each answered with a TA1 025 and no 997.
+    for message in [copy, same_number] {
+        let acks = store.read(|tx| tx.acks_of_message(message.id)).unwrap();
+        assert_eq!(acks.len(), 1, "{acks:?}");
+        assert_eq!(acks[0].kind, "TA1");
+        assert_eq!(acks[0].code, "R 025");
+        let reply = store.read(|tx| tx.message(acks[0].message_id)).unwrap();
+        let text = String::from_utf8(reply.body).unwrap();
+        assert!(text.contains("TA1*000000771*"), "{text}");
+        assert!(text.contains("*R*025~"), "{text}");
+        assert!(!text.contains("ST*997"), "{text}");
+    }
 }
 
 fn whole_path(url: Option<&str>) {
@@ -137,6 +213,7 @@ fn whole_path(url: Option<&str>) {
     order_in(&mut g);
     invoice_out(&mut g);
     overdue(&mut g);
+    duplicates(&mut g);
 }
 
 #[test]
