@@ -226,3 +226,81 @@ fn whole_path_on_postgres() {
     let Some(pg) = Postgres::start() else { return };
     whole_path(Some(&pg.database("whole_path")));
 }
+
+/// Several workers (threads here, processes in production) on one store: every message
+/// processed once, and the control numbers they allocate never collide.
+fn concurrent_workers(url: Option<&str>) {
+    let g = Gateway::new(url);
+    let sample = String::from_utf8(sample("samples/bigretail/good-850.edi")).unwrap();
+    let arrivals: Vec<edigate::engine::Arrival> = (0..120)
+        .map(|n| edigate::engine::Arrival {
+            partner: Some("bigretail".into()),
+            channel: "submit".into(),
+            origin: Some(format!("po-{n}.edi")),
+            bytes: sample
+                .replace("000000771", &format!("{:09}", 5000 + n))
+                .replace("4500012345", &format!("45{n:08}"))
+                .into_bytes(),
+        })
+        .collect();
+    g.engine.accept(&arrivals).unwrap();
+    for _ in 0..3 {
+        g.engine
+            .queue_document(
+                "bigretail",
+                DocumentKind::Invoice,
+                &std::fs::read_to_string(common::repo(
+                    "samples/documents/invoice-2-10-net-30.json",
+                ))
+                .unwrap(),
+                "test",
+            )
+            .unwrap();
+    }
+    std::thread::scope(|s| {
+        for worker in 0..4 {
+            let mut engine = g.engine.clone();
+            engine.owner = format!("worker-{worker}");
+            engine.config.batch = 5;
+            let channel = &g.channel;
+            s.spawn(move || engine.work_until_idle(channel).expect("work"));
+        }
+    });
+    let messages = g
+        .engine
+        .store
+        .read(|tx| tx.messages(&MessageFilter::default()))
+        .unwrap();
+    let received: Vec<_> = messages.iter().filter(|m| m.direction == "in").collect();
+    assert_eq!(received.len(), 120);
+    assert!(
+        received.iter().all(|m| m.status == "accepted"),
+        "{received:?}"
+    );
+    let sent: Vec<_> = messages.iter().filter(|m| m.direction == "out").collect();
+    assert_eq!(sent.len(), 123, "120 997s and 3 invoices");
+    assert!(sent.iter().all(|m| m.status == "delivered"), "{sent:?}");
+    let mut isa13s = std::collections::BTreeSet::new();
+    for m in &sent {
+        let body = g.engine.store.read(|tx| tx.message(m.id)).unwrap().body;
+        let text = String::from_utf8(body).unwrap();
+        let isa13 = text.split('*').nth(13).unwrap().to_owned();
+        assert!(isa13s.insert(isa13.clone()), "ISA13 {isa13} used twice");
+    }
+    let counters = g.engine.store.read(|tx| tx.counters("bigretail")).unwrap();
+    assert_eq!(
+        counters,
+        [("gs06".to_owned(), 123), ("isa13".to_owned(), 123)]
+    );
+}
+
+#[test]
+fn concurrent_workers_on_sqlite() {
+    concurrent_workers(None);
+}
+
+#[test]
+fn concurrent_workers_on_postgres() {
+    let Some(pg) = Postgres::start() else { return };
+    concurrent_workers(Some(&pg.database("concurrent")));
+}
