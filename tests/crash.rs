@@ -238,3 +238,69 @@ fn killed_at_random_moments_nothing_is_lost_or_done_twice() {
     assert_eq!(sent.len(), FILES + INVOICES);
     assert!(sent.iter().all(|m| m.status == "delivered"));
 }
+
+/// SIGTERM: serve stops taking work, finishes or hands back the jobs in flight, and exits
+/// 0; nothing is left claimed, and the next start finishes the rest.
+#[test]
+fn sigterm_finishes_the_jobs_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    std::fs::write(
+        data.join("edigate.toml"),
+        format!(
+            "data_dir = \".\"\npartners = \"{}\"\n[folders]\nsettle_ms = 0\npoll_interval_ms = 20\n",
+            common::repo("partners").display()
+        ),
+    )
+    .unwrap();
+    assert!(serve(data, true).wait().unwrap().success());
+    let inbound = data.join("partners/bigretail/inbound");
+    for n in 0..60 {
+        std::fs::write(inbound.join(format!("po-{n:03}.edi")), order(n)).unwrap();
+    }
+    let child = serve(data, false);
+    // Once it is serving, and has had a moment to take files and jobs.
+    for _ in 0..500 {
+        let log = std::fs::read_to_string(data.join("serve.log")).unwrap_or_default();
+        if log.matches("serving on").count() == 2 {
+            break;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    thread::sleep(Duration::from_millis(100));
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(term.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "serve exits 0 on SIGTERM: {:?}",
+        output.status
+    );
+    let log = std::fs::read_to_string(data.join("serve.log")).unwrap();
+    assert!(
+        log.contains("stopping: finishing the jobs in flight"),
+        "{log}"
+    );
+    let store =
+        edigate::store::Store::open(&data.join("edigate.db").display().to_string()).unwrap();
+    let running = store
+        .read(|tx| tx.due_jobs(chrono::Utc::now().naive_utc() - chrono::TimeDelta::days(1)))
+        .unwrap();
+    assert_eq!(running, 0, "no job is left claimed by the stopped serve");
+    // The rest is done by the next start.
+    assert!(serve(data, true).wait().unwrap().success());
+    let received = store
+        .read(|tx| {
+            tx.messages(&edigate::store::MessageFilter {
+                direction: Some(edigate::store::Direction::In),
+                ..Default::default()
+            })
+        })
+        .unwrap();
+    assert_eq!(received.len(), 60);
+    assert!(received.iter().all(|m| m.status == "accepted"));
+    assert_eq!(names(&data.join("partners/bigretail/outbound")).len(), 60);
+}

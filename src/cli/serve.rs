@@ -27,6 +27,21 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    // The handlers are in place before anything is opened: a stop asked for during
+    // start-up is a graceful one too.
+    let signals = {
+        let _inside = runtime.enter();
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()).context("cannot handle SIGTERM")?,
+            signal(SignalKind::interrupt()).context("cannot handle SIGINT")?,
+        )
+    };
     let settings = args.gateway.settings()?;
     let engine = settings.engine()?;
     let channel = Arc::new(settings.folders());
@@ -67,12 +82,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
             "SIGTERM or Ctrl-C stops"
         }
     ));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the runtime")?;
-    let total = runtime.block_on(serve(engine, channel, settings, args.drain))?;
+    let total = runtime.block_on(serve(engine, channel, settings, args.drain, signals))?;
     log(&format!(
         "stopped: received {}, sent {}, delivered {}, retried {}, exceptions {}; worker time: \
          store {:.3} s, analysis {:.3} s, channels and writing {:.3} s",
@@ -119,6 +129,7 @@ async fn serve(
     channel: Arc<FolderChannel>,
     settings: Settings,
     drain: bool,
+    signals: (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
 ) -> anyhow::Result<WorkSummary> {
     let (stop_tx, stop) = watch::channel(false);
     let wake = Arc::new(Notify::new());
@@ -129,19 +140,10 @@ async fn serve(
     {
         let stop_tx = stop_tx.clone();
         tokio::spawn(async move {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-            let terminated = async {
-                match term.as_mut() {
-                    Some(t) => {
-                        t.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
+            let (mut term, mut interrupt) = signals;
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminated => {}
+                _ = term.recv() => {}
+                _ = interrupt.recv() => {}
             }
             log("stopping: finishing the jobs in flight");
             let _ = stop_tx.send(true);
