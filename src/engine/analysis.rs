@@ -54,6 +54,8 @@ pub struct MappedDocument {
     pub number: String,
     /// For the order book: the order's date, CCYY-MM-DD.
     pub date: Option<String>,
+    /// The purchase order it belongs to.
+    pub order_number: Option<String>,
     pub json: String,
 }
 
@@ -167,7 +169,7 @@ fn received_set(set: &TransactionSetRef<'_>, profile: Option<&Profile>) -> Recei
 fn map_set(set: &TransactionSetRef<'_>) -> (Option<MappedDocument>, Vec<String>) {
     fn mapped<T: Serialize>(
         kind: &'static str,
-        number: String,
+        (number, order_number): (String, Option<String>),
         date: Option<String>,
         document: &T,
         findings: &[crate::map::translate::MapFinding],
@@ -185,6 +187,7 @@ fn map_set(set: &TransactionSetRef<'_>) -> (Option<MappedDocument>, Vec<String>)
                 kind,
                 number,
                 date,
+                order_number,
                 json,
             }),
             findings,
@@ -194,9 +197,10 @@ fn map_set(set: &TransactionSetRef<'_>) -> (Option<MappedDocument>, Vec<String>)
         "850" => {
             let t = ts850::purchase_order(set);
             let date = Some(t.document.date.to_string());
+            let number = t.document.number.clone();
             mapped(
                 "purchase_order",
-                t.document.number.clone(),
+                (number.clone(), Some(number)),
                 date,
                 &t.document,
                 &t.findings,
@@ -204,19 +208,15 @@ fn map_set(set: &TransactionSetRef<'_>) -> (Option<MappedDocument>, Vec<String>)
         }
         "810" => {
             let t = ts810::invoice(set);
-            mapped(
-                "invoice",
-                t.document.number.clone(),
-                None,
-                &t.document,
-                &t.findings,
-            )
+            let numbers = (t.document.number.clone(), t.document.purchase_order.clone());
+            mapped("invoice", numbers, None, &t.document, &t.findings)
         }
         "856" => {
             let t = ts856::ship_notice(set);
+            let order = t.document.orders.first().map(|o| o.purchase_order.clone());
             mapped(
                 "ship_notice",
-                t.document.shipment_id.clone(),
+                (t.document.shipment_id.clone(), order),
                 None,
                 &t.document,
                 &t.findings,
@@ -225,7 +225,7 @@ fn map_set(set: &TransactionSetRef<'_>) -> (Option<MappedDocument>, Vec<String>)
         "820" => {
             let t = ts820::remittance(set);
             let number = t.document.payment.trace_number.clone().unwrap_or_default();
-            mapped("remittance", number, None, &t.document, &t.findings)
+            mapped("remittance", (number, None), None, &t.document, &t.findings)
         }
         _ => (None, Vec::new()),
     }

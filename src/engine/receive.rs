@@ -330,6 +330,7 @@ impl Engine {
                         partner: &profile.id,
                         kind: document.kind,
                         number: &document.number,
+                        order_number: document.order_number.as_deref(),
                         message_id: Some(message.id),
                         transaction_set_id: Some(set_row),
                         status: "received",

@@ -7,8 +7,11 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use super::receive::channel_of;
 use super::{Engine, EngineError};
+use crate::document::order::PurchaseOrder;
+use crate::document::ship_notice::ShipNotice;
 use crate::map::outbound::{DocumentKind, OutboundDocument};
-use crate::partner::outbound::{ControlNumbers, compliance, envelope};
+use crate::partner::compliance::Related;
+use crate::partner::outbound::{ControlNumbers, compliance_with, envelope};
 use crate::partner::rules::RuleSeverity;
 use crate::store::{
     Direction, Job, JobKind, NewDocument, NewGroup, NewInterchange, NewMessage, NewSet, Tx,
@@ -65,6 +68,7 @@ impl Engine {
                 partner,
                 kind: kind.name(),
                 number: document.number(),
+                order_number: order_number(&document).as_deref(),
                 message_id: None,
                 transaction_set_id: None,
                 status: "queued",
@@ -149,7 +153,13 @@ impl Engine {
                 )
             })
         })?;
-        let findings = compliance(profile, &bytes);
+        let (order, notices, notices_sent) = self.related(tx, &profile.id, &document)?;
+        let related = Related {
+            order: order.as_ref(),
+            notices: &notices,
+            notices_sent: &notices_sent,
+        };
+        let findings = compliance_with(profile, &bytes, &related);
         let rejects: Vec<String> = findings
             .iter()
             .filter(|f| f.severity == RuleSeverity::Reject)
@@ -166,6 +176,16 @@ impl Engine {
         }
         let isa13_text = format!("{isa13:09}");
         let origin = format!("{}-{}-{isa13_text}.x12", profile.id, kind.set_id());
+        let unchecked = match (&document, order_number(&document), &order) {
+            (OutboundDocument::Invoice(_) | OutboundDocument::ShipNotice(_), Some(po), None) => {
+                Some(format!(
+                    "; order {po} is not in the order book, so the partner's rules that hold \
+                     a document to its order were not checked"
+                ))
+            }
+            _ => None,
+        };
+        let note = format!("{}{}", outcome.summary, unchecked.unwrap_or_default());
         let sha = super::inbox::sha256_hex(&bytes);
         let message_id = tx.insert_message(&NewMessage {
             direction: Direction::Out,
@@ -177,7 +197,7 @@ impl Engine {
             body: &bytes,
             status: "queued",
             duplicate_of: None,
-            note: Some(&outcome.summary),
+            note: Some(&note),
             at: now,
         })?;
         tx.audit(
@@ -186,7 +206,7 @@ impl Engine {
             message_id,
             None,
             "queued",
-            Some(&outcome.summary),
+            Some(&note),
             now,
         )?;
         let interchange_id = tx.insert_interchange(&NewInterchange {
@@ -251,5 +271,54 @@ impl Engine {
         tx.set_document_status(id, "sent", Some(message_id), None, ACTOR, now)?;
         tx.enqueue(JobKind::Deliver, Some(message_id), None, now)?;
         Ok(())
+    }
+}
+
+/// The purchase order a document belongs to.
+fn order_number(document: &OutboundDocument) -> Option<String> {
+    match document {
+        OutboundDocument::Invoice(i) => i.purchase_order.clone(),
+        OutboundDocument::ShipNotice(n) => n.orders.first().map(|o| o.purchase_order.clone()),
+        OutboundDocument::PurchaseOrder(p) => Some(p.number.clone()),
+        OutboundDocument::Remittance(_) => None,
+    }
+}
+
+type RelatedDocuments = (Option<PurchaseOrder>, Vec<ShipNotice>, Vec<NaiveDateTime>);
+
+impl Engine {
+    /// What the partner's consistency rules hold `document` to: the order it belongs to,
+    /// as booked when it arrived, and (for an invoice) the ship notices we sent for it and
+    /// when, to the minute an ISA carries.
+    fn related(
+        &self,
+        tx: &mut Tx<'_>,
+        partner: &str,
+        document: &OutboundDocument,
+    ) -> Result<RelatedDocuments, EngineError> {
+        let Some(po) = order_number(document) else {
+            return Ok((None, Vec::new(), Vec::new()));
+        };
+        if matches!(document, OutboundDocument::PurchaseOrder(_)) {
+            return Ok((None, Vec::new(), Vec::new()));
+        }
+        let order = tx
+            .documents_for_order(partner, &po, "purchase_order", Direction::In, "received")?
+            .pop()
+            .and_then(|d| serde_json::from_str::<PurchaseOrder>(&d.body).ok());
+        let mut notices = Vec::new();
+        let mut sent = Vec::new();
+        if matches!(document, OutboundDocument::Invoice(_)) {
+            for record in
+                tx.documents_for_order(partner, &po, "ship_notice", Direction::Out, "sent")?
+            {
+                if let Ok(notice) = serde_json::from_str::<ShipNotice>(&record.body) {
+                    notices.push(notice);
+                    let at = record.updated_at;
+                    sent.push(at - TimeDelta::seconds(i64::from(chrono::Timelike::second(&at))));
+                }
+            }
+        }
+        Ok((order, notices, sent))
     }
 }

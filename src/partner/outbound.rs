@@ -75,10 +75,25 @@ pub fn envelope(
 
 /// The partner's outbound rules on every set of an interchange we wrote.
 pub fn compliance(profile: &Profile, x12: &[u8]) -> Vec<ComplianceFinding> {
+    compliance_with(profile, x12, &compliance::Related::default())
+}
+
+/// [`compliance`], with the other documents of the order for the consistency rules (the
+/// order the gateway booked, the notices it sent for it).
+pub fn compliance_with(
+    profile: &Profile,
+    x12: &[u8],
+    related: &compliance::Related<'_>,
+) -> Vec<ComplianceFinding> {
     let mut reader = TransactionSetReader::new(x12);
     let mut findings = Vec::new();
     while let Ok(Some(set)) = reader.next_set() {
-        findings.extend(compliance::evaluate(profile, &set, Direction::Outbound));
+        findings.extend(compliance::evaluate_with(
+            profile,
+            &set,
+            Direction::Outbound,
+            related,
+        ));
     }
     findings
 }

@@ -45,6 +45,8 @@ pub struct NewDocument<'a> {
     pub partner: &'a str,
     pub kind: &'a str,
     pub number: &'a str,
+    /// The purchase order it belongs to (its own number, for an order).
+    pub order_number: Option<&'a str>,
     pub message_id: Option<i64>,
     pub transaction_set_id: Option<i64>,
     pub status: &'a str,
@@ -61,6 +63,7 @@ pub struct DocumentRecord {
     pub partner: String,
     pub kind: String,
     pub number: String,
+    pub order_number: Option<String>,
     pub message_id: Option<i64>,
     pub transaction_set_id: Option<i64>,
     pub status: String,
@@ -110,6 +113,7 @@ impl Tx<'_> {
                 documents::partner.eq(d.partner),
                 documents::kind.eq(d.kind),
                 documents::number.eq(d.number),
+                documents::order_number.eq(d.order_number),
                 documents::message_id.eq(d.message_id),
                 documents::transaction_set_id.eq(d.transaction_set_id),
                 documents::status.eq(d.status),
@@ -161,6 +165,27 @@ impl Tx<'_> {
     ) -> Result<Vec<DocumentRecord>, StoreError> {
         Ok(documents::table
             .filter(documents::message_id.eq(message_id))
+            .order(documents::id.asc())
+            .select(DocumentRecord::as_select())
+            .load(self.c())?)
+    }
+
+    /// The documents of `kind` for `partner`'s order `order_number` going `direction` with
+    /// status `status`, oldest first.
+    pub fn documents_for_order(
+        &mut self,
+        partner: &str,
+        order_number: &str,
+        kind: &str,
+        direction: Direction,
+        status: &str,
+    ) -> Result<Vec<DocumentRecord>, StoreError> {
+        Ok(documents::table
+            .filter(documents::partner.eq(partner))
+            .filter(documents::order_number.eq(order_number))
+            .filter(documents::kind.eq(kind))
+            .filter(documents::direction.eq(direction.as_str()))
+            .filter(documents::status.eq(status))
             .order(documents::id.asc())
             .select(DocumentRecord::as_select())
             .load(self.c())?)

@@ -96,6 +96,7 @@ diesel::table! {
         partner -> Text,
         kind -> Text,
         number -> Text,
+        order_number -> Nullable<Text>,
         message_id -> Nullable<BigInt>,
         transaction_set_id -> Nullable<BigInt>,
         status -> Text,

@@ -104,6 +104,7 @@ CREATE TABLE documents (
     partner TEXT NOT NULL,
     kind TEXT NOT NULL,                 -- purchase_order | invoice | ship_notice | remittance
     number TEXT NOT NULL,
+    order_number TEXT,                  -- the purchase order it belongs to
     message_id BIGINT REFERENCES messages (id),
     transaction_set_id BIGINT REFERENCES transaction_sets (id),
     status TEXT NOT NULL,
@@ -114,6 +115,7 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_by_message ON documents (message_id);
 CREATE INDEX documents_by_partner ON documents (partner, kind, number);
+CREATE INDEX documents_by_order ON documents (partner, order_number);
 
 -- The order book: every purchase order received.
 CREATE TABLE orders (
