@@ -11,10 +11,12 @@ mod gateway;
 mod generate;
 mod inbox;
 mod matching;
+mod messages;
 mod parse;
 mod partners;
 mod serve;
 mod specs;
+mod status;
 mod tee;
 mod translate;
 mod validate;
@@ -92,6 +94,27 @@ enum Command {
     /// partner's envelope and control numbers, checks it, and delivers it. Exit 1 when it
     /// cannot be queued (not a document of its kind, a set the partner does not trade).
     Send(inbox::SendArgs),
+    /// Where the acknowledgements stand: functional groups per partner, direction and 997
+    /// status; our groups waiting for their 997 (pending, overdue) or not fully accepted in
+    /// it, and received groups whose 997 has not been delivered yet, each with its control
+    /// numbers, documents, times and how late. Late groups are marked overdue first.
+    /// `--overdue` lists only those and exits 1 when there are any (for monitoring).
+    Status(status::StatusArgs),
+    /// One line per message the gateway keeps (received and sent): id, time, direction,
+    /// partner, channel, file name, size, status, note.
+    Messages(messages::ListArgs),
+    /// Everything about one message: its envelopes with their control numbers and
+    /// verdicts, the validation log, the acknowledgements sent and received, the canonical
+    /// documents, its jobs and its history. `--raw` prints the bytes as kept.
+    Show(messages::ShowArgs),
+    /// The jobs that failed for good (a file from an unknown partner, a document refused, a
+    /// channel that stayed down), each with what it was about and what to do. Exit 1 when
+    /// there are any.
+    Exceptions(status::ExceptionsArgs),
+    /// Put failed messages through their step again (a received one through processing, one
+    /// of ours through delivery); `serve` runs them. Exit 1 when any is refused (one that
+    /// was processed already, or is not failed), each with the reason on standard error.
+    Replay(messages::ReplayArgs),
 }
 
 /// Exit statuses of every command.
@@ -134,6 +157,11 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Submit(args) => inbox::submit(&args),
         Command::Send(args) => inbox::send(&args),
+        Command::Status(args) => status::status(&args),
+        Command::Messages(args) => messages::list(&args),
+        Command::Show(args) => messages::show(&args),
+        Command::Exceptions(args) => status::exceptions(&args),
+        Command::Replay(args) => messages::replay(&args),
     };
     match result {
         Ok(status) => status.into(),

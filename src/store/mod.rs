@@ -12,6 +12,7 @@ mod counters;
 mod envelopes;
 mod jobs;
 mod messages;
+pub mod queries;
 mod records;
 mod schema;
 mod tracking;
