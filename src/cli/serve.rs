@@ -150,8 +150,10 @@ async fn serve(
         });
     }
 
-    for _ in 0..settings.workers {
-        let engine = engine.clone();
+    for worker in 0..settings.workers {
+        let mut engine = engine.clone();
+        // Each worker claims under its own name: what a claim returns is its alone.
+        engine.owner = format!("{}/{worker}", engine.owner);
         let channel = channel.clone();
         let wake = wake.clone();
         let total = total.clone();

@@ -24,8 +24,14 @@ impl Engine {
         };
         let place = outlet.deliver(profile, &message)?;
         let now = self.clock.now();
+        // The partner's 997 is due so many hours after it has our interchange, not after we
+        // wrote it.
+        let due = profile
+            .expect_997_within_hours
+            .map(|h| now + chrono::TimeDelta::hours(i64::from(h)));
         self.store.write(|tx| {
             tx.set_message_status(id, "delivered", Some(&place), "engine:deliver", now)?;
+            tx.delivered(id, due, now)?;
             tx.mark_released(&[id])?;
             tx.complete_job(job.id, now)?;
             Ok::<_, EngineError>(())

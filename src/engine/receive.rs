@@ -130,7 +130,17 @@ impl Engine {
             self.apply_partner_acks(tx, message, analysis, profile, &header.control_number, now)?;
         }
         if message.duplicate_of.is_some() {
-            // The copy was recorded as such when it arrived; it stays a duplicate.
+            // The copy was recorded as such when it arrived; it stays a duplicate (also
+            // when it is replayed after a failure).
+            if message.status != "duplicate" {
+                tx.set_message_status(
+                    message.id,
+                    "duplicate",
+                    message.note.as_deref(),
+                    ACTOR,
+                    now,
+                )?;
+            }
             return Ok("duplicate");
         }
         tx.set_message_status(message.id, status, None, ACTOR, now)?;

@@ -21,6 +21,12 @@ impl Engine {
             let step = match (message.direction.as_str(), message.status.as_str()) {
                 ("in", "failed") => JobKind::Receive,
                 ("out", "failed" | "queued") => JobKind::Deliver,
+                ("in", "received") => {
+                    return Err(EngineError::Permanent(format!(
+                        "message {message_id} is waiting to be processed (`edigate serve` does \
+                         it): there is nothing to replay"
+                    )));
+                }
                 ("in", status) => {
                     return Err(EngineError::Permanent(format!(
                         "message {message_id} was processed ({status}); replaying it would \

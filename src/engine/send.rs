@@ -216,15 +216,15 @@ impl Engine {
             sender: &super::analysis::party(&envelope.sender),
             receiver: &super::analysis::party(&envelope.receiver),
             control_number: &isa13_text,
-            version: &envelope.version,
+            // ISA12, as for the interchanges we receive.
+            version: envelope.version.get(..5).unwrap_or(&envelope.version),
             test: profile.test,
             status: "queued",
             duplicate_of: None,
             at: now,
         })?;
-        let due = profile
-            .expect_997_within_hours
-            .map(|h| now + TimeDelta::hours(i64::from(h)));
+        // Pending from now; the 997 clock starts when it is delivered.
+        let expected = profile.expect_997_within_hours.is_some();
         let group_id = tx.insert_group(&NewGroup {
             interchange_id,
             message_id,
@@ -235,12 +235,8 @@ impl Engine {
             version: &envelope.version,
             set_count: 1,
             verdict: None,
-            ack_status: if due.is_some() {
-                "pending"
-            } else {
-                "not_expected"
-            },
-            ack_due_at: due,
+            ack_status: if expected { "pending" } else { "not_expected" },
+            ack_due_at: None,
             ack_message_id: None,
             at: now,
         })?;
@@ -249,11 +245,7 @@ impl Engine {
             "group",
             group_id,
             None,
-            if due.is_some() {
-                "pending"
-            } else {
-                "not_expected"
-            },
+            if expected { "pending" } else { "not_expected" },
             None,
             now,
         )?;
@@ -264,7 +256,7 @@ impl Engine {
             partner: Some(&profile.id),
             set_id: kind.set_id(),
             control_number: "0001",
-            status: if due.is_some() { "pending" } else { "sent" },
+            status: if expected { "pending" } else { "sent" },
             document_id: Some(id),
             at: now,
         })?;

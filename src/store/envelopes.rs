@@ -239,6 +239,9 @@ impl Tx<'_> {
             .filter(functional_groups::direction.eq("out"))
             .filter(functional_groups::functional_id.eq(functional_id))
             .filter(functional_groups::control_number.eq(control_number))
+            // GS06 numbers are never reused by us; should a partner's counter be reset by
+            // agreement, the latest group is the one its 997 answers.
+            .order(functional_groups::id.desc())
             .select(GroupRecord::as_select())
             .first(self.c())
             .optional()?)
@@ -334,6 +337,42 @@ impl Tx<'_> {
             ))
             .returning(acknowledgements::id)
             .get_result(self.c())?)
+    }
+
+    /// What delivering a message of ours changes: its interchanges are delivered, the 997
+    /// clock of its groups starts now (`due`: when the partner's 997 is due, None when none
+    /// is expected), and the received groups it acknowledges record when our 997 went out.
+    pub fn delivered(
+        &mut self,
+        message_id: i64,
+        due: Option<NaiveDateTime>,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let at = trunc(at);
+        diesel::update(interchanges::table.filter(interchanges::message_id.eq(message_id)))
+            .set(interchanges::status.eq("delivered"))
+            .execute(self.c())?;
+        if let Some(due) = due {
+            diesel::update(
+                functional_groups::table
+                    .filter(functional_groups::message_id.eq(message_id))
+                    .filter(functional_groups::ack_status.eq("pending"))
+                    .filter(functional_groups::ack_due_at.is_null()),
+            )
+            .set((
+                functional_groups::ack_due_at.eq(trunc(due)),
+                functional_groups::updated_at.eq(at),
+            ))
+            .execute(self.c())?;
+        }
+        diesel::update(
+            functional_groups::table
+                .filter(functional_groups::ack_message_id.eq(message_id))
+                .filter(functional_groups::direction.eq("in")),
+        )
+        .set(functional_groups::ack_at.eq(at))
+        .execute(self.c())?;
+        Ok(())
     }
 
     pub fn interchanges_of_message(

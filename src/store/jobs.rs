@@ -45,6 +45,8 @@ pub enum JobState {
     Running,
     Done,
     Failed,
+    /// Failed, then replayed: a new job does the work.
+    Replayed,
 }
 
 impl JobState {
@@ -54,6 +56,7 @@ impl JobState {
             JobState::Running => "running",
             JobState::Done => "done",
             JobState::Failed => "failed",
+            JobState::Replayed => "replayed",
         }
     }
 }
@@ -165,21 +168,25 @@ impl Tx<'_> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // The condition again: on PostgreSQL another process may have claimed some of
-        // them since the select; its update wins and ours skips them.
-        diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)).filter(ready))
-            .set((
-                jobs::state.eq(JobState::Running.as_str()),
-                jobs::owner.eq(owner),
-                jobs::lease_until.eq(trunc(lease_until)),
-                jobs::attempts.eq(jobs::attempts + 1),
-                jobs::updated_at.eq(now),
-            ))
-            .execute(self.c())?;
+        // The condition again: on PostgreSQL another worker may have claimed some of them
+        // since the select; its update wins, ours skips them, and only the rows this update
+        // changed are ours.
+        let claimed: Vec<i64> =
+            diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)).filter(ready))
+                .set((
+                    jobs::state.eq(JobState::Running.as_str()),
+                    jobs::owner.eq(owner),
+                    jobs::lease_until.eq(trunc(lease_until)),
+                    jobs::attempts.eq(jobs::attempts + 1),
+                    jobs::updated_at.eq(now),
+                ))
+                .returning(jobs::id)
+                .get_results(self.c())?;
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
         let rows: Vec<JobRow> = jobs::table
-            .filter(jobs::id.eq_any(&ids))
-            .filter(jobs::owner.eq(owner))
-            .filter(jobs::state.eq(JobState::Running.as_str()))
+            .filter(jobs::id.eq_any(&claimed))
             .order(jobs::id.asc())
             .select(job_columns!())
             .load(self.c())?;
@@ -262,9 +269,18 @@ impl Tx<'_> {
             jobs::updated_at.eq(trunc(at)),
         );
         Ok(match owner {
-            Some(owner) => diesel::update(running.filter(jobs::owner.eq(owner)))
-                .set(set)
-                .execute(self.c())?,
+            Some(owner) => diesel::update(
+                running.filter(
+                    jobs::owner
+                        .eq(owner)
+                        // "owner/..." sorts between "owner/" and "owner0" ('0' follows '/').
+                        .or(jobs::owner
+                            .ge(format!("{owner}/"))
+                            .and(jobs::owner.lt(format!("{owner}0")))),
+                ),
+            )
+            .set(set)
+            .execute(self.c())?,
             None => diesel::update(running).set(set).execute(self.c())?,
         })
     }
@@ -280,7 +296,10 @@ impl Tx<'_> {
                 .filter(jobs::message_id.eq(message_id))
                 .filter(jobs::state.eq(JobState::Failed.as_str())),
         )
-        .set((jobs::state.eq("replayed"), jobs::updated_at.eq(trunc(at))))
+        .set((
+            jobs::state.eq(JobState::Replayed.as_str()),
+            jobs::updated_at.eq(trunc(at)),
+        ))
         .execute(self.c())?)
     }
 
