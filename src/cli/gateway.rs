@@ -61,6 +61,9 @@ struct EngineSection {
     max_attempts: Option<i64>,
     /// How often overdue acknowledgements are looked for, in seconds (60).
     overdue_check_seconds: Option<u64>,
+    /// How long a claimed job is its worker's before another may take it, in seconds (120):
+    /// on PostgreSQL, how soon the jobs of a serve that died are taken up by another.
+    lease_seconds: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -119,6 +122,9 @@ impl GatewayArgs {
         }
         if let Some(n) = e.max_attempts {
             engine.max_attempts = n.max(1);
+        }
+        if let Some(n) = e.lease_seconds {
+            engine.lease = TimeDelta::seconds(n.max(1));
         }
         if let Some(n) = e.batch {
             engine.batch = n.clamp(1, 1000);

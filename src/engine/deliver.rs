@@ -33,7 +33,7 @@ impl Engine {
             tx.set_message_status(id, "delivered", Some(&place), "engine:deliver", now)?;
             tx.delivered(id, due, now)?;
             tx.mark_released(&[id])?;
-            tx.complete_job(job.id, now)?;
+            tx.complete_job(job.id, &self.owner, now)?;
             Ok::<_, EngineError>(())
         })?;
         Ok(place)

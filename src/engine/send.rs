@@ -93,7 +93,7 @@ impl Engine {
         let now = self.clock.now();
         let result = self.store.write(|tx| {
             tx.savepoint(|tx| self.write_document(tx, id, now))?;
-            tx.complete_job(job.id, now)?;
+            tx.complete_job(job.id, &self.owner, now)?;
             Ok::<_, EngineError>(())
         });
         if let Err(EngineError::Permanent(reason)) = &result {

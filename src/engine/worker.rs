@@ -74,14 +74,10 @@ impl Engine {
                 Ok(()) => summary.sent += 1,
                 Err(e) => {
                     let now = self.clock.now();
-                    let failed = self
+                    let after = self
                         .store
                         .write(|tx| self.record_failure(tx, &job, &e, now))?;
-                    if failed {
-                        summary.failed += 1;
-                    } else {
-                        summary.retried += 1;
-                    }
+                    summary.count(after);
                 }
             }
         }
@@ -124,18 +120,12 @@ impl Engine {
             for ((job, message), analysis) in jobs.iter().zip(&messages).zip(&analyses) {
                 let outcome = tx.savepoint(|tx| {
                     self.commit_received(tx, message, analysis, now)?;
-                    tx.complete_job(job.id, now)?;
+                    tx.complete_job(job.id, &self.owner, now)?;
                     Ok::<_, EngineError>(())
                 });
                 match outcome {
                     Ok(()) => summary.received += 1,
-                    Err(e) => {
-                        if self.record_failure(tx, job, &e, now)? {
-                            summary.failed += 1;
-                        } else {
-                            summary.retried += 1;
-                        }
-                    }
+                    Err(e) => summary.count(self.record_failure(tx, job, &e, now)?),
                 }
             }
             Ok::<_, EngineError>(summary)
@@ -147,15 +137,18 @@ impl Engine {
     }
 
     /// A failed attempt: retried after a backoff (1 s, 2 s, 4 s ... at most an hour), or an
-    /// exception when it cannot succeed or has no attempts left. Returns whether it is now
-    /// an exception.
+    /// exception when it cannot succeed or has no attempts left; nothing when the job is
+    /// another worker's by now (its lease ran out here).
     fn record_failure(
         &self,
         tx: &mut Tx<'_>,
         job: &Job,
         error: &EngineError,
         now: NaiveDateTime,
-    ) -> Result<bool, EngineError> {
+    ) -> Result<AfterFailure, EngineError> {
+        if matches!(error, EngineError::Store(StoreError::LostClaim(_))) {
+            return Ok(AfterFailure::Lost);
+        }
         let text = error.to_string();
         let retry = match error {
             EngineError::Permanent(_) => None,
@@ -165,7 +158,11 @@ impl Engine {
                     .min(TimeDelta::hours(1)),
             ),
         };
-        let failed = tx.fail_job(job.id, &text, retry, now)?;
+        let failed = match tx.fail_job(job.id, &self.owner, &text, retry, now) {
+            Ok(failed) => failed,
+            Err(StoreError::LostClaim(_)) => return Ok(AfterFailure::Lost),
+            Err(e) => return Err(e.into()),
+        };
         if failed && let Some(id) = job.message_id {
             let reason = if job.attempts >= self.config.max_attempts
                 && !matches!(error, EngineError::Permanent(_))
@@ -176,6 +173,29 @@ impl Engine {
             };
             tx.set_message_status(id, "failed", Some(&reason), "engine", now)?;
         }
-        Ok(failed)
+        Ok(if failed {
+            AfterFailure::Failed
+        } else {
+            AfterFailure::Retried
+        })
+    }
+}
+
+/// What became of a job whose attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AfterFailure {
+    Retried,
+    Failed,
+    /// Another worker holds it now.
+    Lost,
+}
+
+impl WorkSummary {
+    fn count(&mut self, after: AfterFailure) {
+        match after {
+            AfterFailure::Retried => self.retried += 1,
+            AfterFailure::Failed => self.failed += 1,
+            AfterFailure::Lost => {}
+        }
     }
 }

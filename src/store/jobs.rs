@@ -203,15 +203,33 @@ impl Tx<'_> {
             .ok_or_else(|| StoreError::NotFound(format!("there is no job {id}")))
     }
 
-    pub fn complete_job(&mut self, id: i64, at: NaiveDateTime) -> Result<(), StoreError> {
-        diesel::update(jobs::table.find(id))
-            .set((
-                jobs::state.eq(JobState::Done.as_str()),
-                jobs::owner.eq(None::<String>),
-                jobs::lease_until.eq(None::<NaiveDateTime>),
-                jobs::updated_at.eq(trunc(at)),
-            ))
-            .execute(self.c())?;
+    /// Marks `owner`'s job done. Refused (and the caller's transaction with it) when the job
+    /// is no longer its own: its lease ran out and another worker took it, whose result is
+    /// the one that counts.
+    pub fn complete_job(
+        &mut self,
+        id: i64,
+        owner: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let done = diesel::update(
+            jobs::table
+                .find(id)
+                .filter(jobs::owner.eq(owner))
+                .filter(jobs::state.eq(JobState::Running.as_str())),
+        )
+        .set((
+            jobs::state.eq(JobState::Done.as_str()),
+            jobs::owner.eq(None::<String>),
+            jobs::lease_until.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(trunc(at)),
+        ))
+        .execute(self.c())?;
+        if done == 0 {
+            return Err(StoreError::LostClaim(format!(
+                "job {id} is no longer {owner}'s (its lease ran out and another worker took it)"
+            )));
+        }
         Ok(())
     }
 
@@ -220,6 +238,7 @@ impl Tx<'_> {
     pub fn fail_job(
         &mut self,
         id: i64,
+        owner: &str,
         error: &str,
         retry_after: Option<Duration>,
         at: NaiveDateTime,
@@ -229,7 +248,7 @@ impl Tx<'_> {
             Some(wait) => (JobState::Ready, at + wait),
             None => (JobState::Failed, at),
         };
-        diesel::update(jobs::table.find(id))
+        let changed = diesel::update(jobs::table.find(id).filter(jobs::owner.eq(owner)))
             .set((
                 jobs::state.eq(state.as_str()),
                 jobs::owner.eq(None::<String>),
@@ -239,6 +258,11 @@ impl Tx<'_> {
                 jobs::updated_at.eq(at),
             ))
             .execute(self.c())?;
+        if changed == 0 {
+            return Err(StoreError::LostClaim(format!(
+                "job {id} is no longer {owner}'s (its lease ran out and another worker took it)"
+            )));
+        }
         if state == JobState::Failed {
             self.audit(
                 "engine",
@@ -327,6 +351,15 @@ impl Tx<'_> {
     pub fn pending_jobs(&mut self) -> Result<i64, StoreError> {
         Ok(jobs::table
             .filter(jobs::state.eq_any([JobState::Ready.as_str(), JobState::Running.as_str()]))
+            .count()
+            .get_result(self.c())?)
+    }
+
+    /// How many jobs were claimed more than once (a worker stopped or failed while holding
+    /// them).
+    pub fn jobs_taken_again(&mut self) -> Result<i64, StoreError> {
+        Ok(jobs::table
+            .filter(jobs::attempts.gt(1))
             .count()
             .get_result(self.c())?)
     }

@@ -63,6 +63,10 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Exhausted(String),
+    /// A job's lease ran out while it ran and another worker took it: this worker's result
+    /// is dropped.
+    #[error("{0}")]
+    LostClaim(String),
 }
 
 impl From<diesel::result::Error> for StoreError {
@@ -166,6 +170,9 @@ impl Store {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 8,
             })
+            // One connection at start, more as workers need them: a serve (or a command)
+            // is up at once.
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(30))
             .build(manager)
             .map_err(|e| StoreError::Open {
