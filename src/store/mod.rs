@@ -165,6 +165,12 @@ impl Store {
             backend,
         };
         let shown = redact(url);
+        // One connection first: a wrong URL or a server that is down is said at once,
+        // instead of after the pool's patience.
+        manager.connect().map_err(|e| StoreError::Open {
+            url: shown.clone(),
+            reason: e.to_string(),
+        })?;
         let pool = r2d2::Pool::builder()
             .max_size(match backend {
                 Backend::Sqlite => 4,
