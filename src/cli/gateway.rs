@@ -198,10 +198,6 @@ impl Settings {
 
     /// The folder channel over the data folder.
     pub fn folders(&self) -> FolderChannel {
-        FolderChannel {
-            data_dir: self.data_dir.clone(),
-            settle: self.settle,
-            batch: 256,
-        }
+        FolderChannel::new(self.data_dir.clone(), self.settle, 256)
     }
 }

@@ -77,6 +77,13 @@ pub trait Outlet: Send + Sync {
     /// Hands `message` (ours, outbound) to `partner`'s channel; returns where it went.
     /// Delivering the same message again must leave one copy, not two.
     fn deliver(&self, partner: &Profile, message: &MessageRecord) -> Result<String, EngineError>;
+
+    /// Makes what `deliver` handed over since the last call durable (a folder synced), for
+    /// channels that can do it once for many; until it returns, nothing is said to be
+    /// delivered.
+    fn flush(&self) -> Result<(), EngineError> {
+        Ok(())
+    }
 }
 
 /// The engine: the store, the partners, the standard, a clock.

@@ -50,27 +50,30 @@ impl Engine {
         let now = self.clock.now();
         let lease_until = now + self.config.lease;
         let kinds = [JobKind::Receive, JobKind::Send, JobKind::Deliver];
+        let started = Instant::now();
         let jobs = self
             .store
             .write(|tx| tx.claim(&kinds, &self.owner, self.config.batch, now, lease_until))?;
-        let mut summary = WorkSummary::default();
+        let mut summary = WorkSummary {
+            store_time: started.elapsed(),
+            ..WorkSummary::default()
+        };
         let (receive, rest): (Vec<Job>, Vec<Job>) =
             jobs.into_iter().partition(|j| j.kind == JobKind::Receive);
+        let (deliver, send): (Vec<Job>, Vec<Job>) =
+            rest.into_iter().partition(|j| j.kind == JobKind::Deliver);
         if !receive.is_empty() {
             summary.add(self.receive_batch(&receive)?);
         }
-        for job in rest {
+        if !deliver.is_empty() {
+            summary.add(self.deliver_batch(&deliver, outlet)?);
+        }
+        for job in send {
             let started = Instant::now();
-            let result = match job.kind {
-                JobKind::Deliver => self.deliver(&job, outlet).map(|_| ()),
-                JobKind::Send => self.send(&job),
-                JobKind::Receive => Ok(()),
-            };
-            // Delivery and sending are mostly the channel's and the writer's time, with a
-            // short commit each.
+            let result = self.send(&job);
+            // Mostly the writer's time (and the partner's rules), with a short commit.
             summary.other_time += started.elapsed();
             match result {
-                Ok(()) if job.kind == JobKind::Deliver => summary.delivered += 1,
                 Ok(()) => summary.sent += 1,
                 Err(e) => {
                     let now = self.clock.now();
@@ -139,7 +142,7 @@ impl Engine {
     /// A failed attempt: retried after a backoff (1 s, 2 s, 4 s ... at most an hour), or an
     /// exception when it cannot succeed or has no attempts left; nothing when the job is
     /// another worker's by now (its lease ran out here).
-    fn record_failure(
+    pub(super) fn record_failure(
         &self,
         tx: &mut Tx<'_>,
         job: &Job,
@@ -183,7 +186,7 @@ impl Engine {
 
 /// What became of a job whose attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AfterFailure {
+pub(super) enum AfterFailure {
     Retried,
     Failed,
     /// Another worker holds it now.
@@ -191,7 +194,7 @@ enum AfterFailure {
 }
 
 impl WorkSummary {
-    fn count(&mut self, after: AfterFailure) {
+    pub(super) fn count(&mut self, after: AfterFailure) {
         match after {
             AfterFailure::Retried => self.retried += 1,
             AfterFailure::Failed => self.failed += 1,

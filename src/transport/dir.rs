@@ -7,10 +7,11 @@
 //! between leaves a stored message whose file is still in the inbound folder, and the next
 //! poll archives that file instead of taking it again.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use crate::engine::{Arrival, Engine, EngineError, Outlet};
@@ -18,13 +19,15 @@ use crate::partner::Profile;
 use crate::store::MessageRecord;
 
 /// The folders of every partner whose channel is a folder, relative to the data directory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Default)]
 pub struct FolderChannel {
     pub data_dir: PathBuf,
     /// How long a file must stay unchanged before it is taken.
     pub settle: Duration,
     /// Files taken and stored in one transaction.
     pub batch: usize,
+    /// Folders written to since the last `flush`: their entries are synced once for all.
+    unsynced: Mutex<BTreeSet<PathBuf>>,
 }
 
 /// A partner's folders, resolved.
@@ -53,6 +56,15 @@ pub struct Sightings {
 }
 
 impl FolderChannel {
+    pub fn new(data_dir: PathBuf, settle: Duration, batch: usize) -> FolderChannel {
+        FolderChannel {
+            data_dir,
+            settle,
+            batch,
+            unsynced: Mutex::default(),
+        }
+    }
+
     /// `partner`'s folders, when its channel is a folder.
     pub fn folders(&self, profile: &Profile) -> Option<Folders> {
         let folder = profile.transport.as_ref()?.folder.as_ref()?;
@@ -279,9 +291,27 @@ impl Outlet for FolderChannel {
         file.sync_all().map_err(|e| fail("sync", e))?;
         drop(file);
         fs::rename(&temp, &target).map_err(|e| fail("rename", e))?;
-        if let Ok(dir) = fs::File::open(&folders.outbound) {
-            let _ = dir.sync_all();
-        }
+        self.unsynced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(folders.outbound);
         Ok(target.display().to_string())
+    }
+
+    /// Syncs the folders renamed into, so the new names survive a power cut. The lock is
+    /// held while syncing: a worker whose folder another is syncing waits for it to finish.
+    fn flush(&self) -> Result<(), EngineError> {
+        let mut unsynced = self.unsynced.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(dir) = unsynced.pop_first() {
+            let synced = fs::File::open(&dir).and_then(|d| d.sync_all());
+            if let Err(e) = synced {
+                unsynced.insert(dir.clone());
+                return Err(EngineError::Transient(format!(
+                    "cannot sync the folder {}: {e}",
+                    dir.display()
+                )));
+            }
+        }
+        Ok(())
     }
 }

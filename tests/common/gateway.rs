@@ -59,11 +59,7 @@ impl Gateway {
             clock.clone(),
             EngineConfig::default(),
         );
-        let channel = FolderChannel {
-            data_dir: data.path().to_path_buf(),
-            settle: std::time::Duration::ZERO,
-            batch: 64,
-        };
+        let channel = FolderChannel::new(data.path().to_path_buf(), std::time::Duration::ZERO, 64);
         channel.prepare(&engine).expect("folders");
         Gateway {
             engine,
