@@ -22,7 +22,6 @@ fn the_two_schemas_are_one() {
     let translated = sqlite
         .replace("id INTEGER PRIMARY KEY", "id BIGSERIAL PRIMARY KEY")
         .replace("BLOB", "BYTEA")
-        .replace("WHERE released = 0", "WHERE NOT released")
         .replace(
             "store (SQLite). migrations/postgres",
             "store (PostgreSQL). migrations/sqlite",

@@ -252,8 +252,9 @@ impl Tx<'_> {
         channel: &str,
         partner: &str,
     ) -> Result<Vec<(i64, Option<String>, String)>, StoreError> {
+        // `NOT released` as the partial index says it, so the index serves the query.
         Ok(messages::table
-            .filter(messages::released.eq(false))
+            .filter(diesel::dsl::not(messages::released))
             .filter(messages::channel.eq(channel))
             .filter(messages::partner.eq(partner))
             .filter(messages::direction.eq("in"))

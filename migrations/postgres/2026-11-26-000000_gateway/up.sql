@@ -42,6 +42,7 @@ CREATE TABLE interchanges (
 CREATE UNIQUE INDEX interchanges_ours_once ON interchanges (partner, control_number)
     WHERE direction = 'out';
 CREATE INDEX interchanges_by_parties ON interchanges (sender, receiver, control_number);
+CREATE INDEX interchanges_by_message ON interchanges (message_id);
 
 CREATE TABLE functional_groups (
     id BIGSERIAL PRIMARY KEY,
@@ -65,6 +66,8 @@ CREATE UNIQUE INDEX functional_groups_ours_once ON functional_groups (partner, c
     WHERE direction = 'out';
 CREATE INDEX functional_groups_by_status ON functional_groups (direction, ack_status, ack_due_at);
 CREATE INDEX functional_groups_by_partner ON functional_groups (partner, direction, id);
+CREATE INDEX functional_groups_by_message ON functional_groups (message_id);
+CREATE INDEX functional_groups_by_ack ON functional_groups (ack_message_id);
 
 CREATE TABLE transaction_sets (
     id BIGSERIAL PRIMARY KEY,
@@ -146,6 +149,7 @@ CREATE TABLE acknowledgements (
 );
 CREATE INDEX acknowledgements_by_message ON acknowledgements (message_id);
 CREATE INDEX acknowledgements_by_group ON acknowledgements (group_id);
+CREATE INDEX acknowledgements_by_interchange ON acknowledgements (interchange_id);
 
 CREATE TABLE jobs (
     id BIGSERIAL PRIMARY KEY,
@@ -161,7 +165,8 @@ CREATE TABLE jobs (
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
-CREATE INDEX jobs_ready ON jobs (state, due_at);
+-- Claims take the due jobs in the order they fell due, straight from the index.
+CREATE INDEX jobs_ready ON jobs (state, due_at, id);
 CREATE INDEX jobs_by_message ON jobs (message_id);
 
 -- The last control number used, per partner and kind (isa13, gs06).
