@@ -27,6 +27,7 @@ pub use records::{DocumentRecord, FindingRecord, NewDocument, NewFinding};
 pub use tracking::{GroupStatusRow, StatusCount, StatusFilter};
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -131,6 +132,10 @@ pub struct Store {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
     url: String,
+    /// SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
+    /// steps of up to 100 ms before it looks again. The writers of this process take turns
+    /// here instead, woken the moment the lock is free.
+    writer: Arc<Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -189,6 +194,7 @@ impl Store {
             pool,
             backend,
             url: shown,
+            writer: Arc::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -221,6 +227,10 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().unwrap_or_else(|e| e.into_inner())),
+            Backend::Postgres => None,
+        };
         let mut conn = self.pool.get().map_err(StoreError::from)?;
         let begin = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
