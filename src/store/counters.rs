@@ -15,29 +15,42 @@ impl Tx<'_> {
     /// The next `count` numbers of counter `name` ("isa13", "gs06") for `partner`; returns
     /// the first.
     pub fn allocate(&mut self, partner: &str, name: &str, count: i64) -> Result<u64, StoreError> {
-        // Both databases know ON CONFLICT; diesel's common dialect does not, hence the text.
-        let insert = match self.backend() {
-            super::Backend::Sqlite => {
-                "INSERT INTO control_numbers (partner, name, value) VALUES (?, ?, 0) \
-                 ON CONFLICT DO NOTHING"
-            }
-            super::Backend::Postgres => {
-                "INSERT INTO control_numbers (partner, name, value) VALUES ($1, $2, 0) \
-                 ON CONFLICT DO NOTHING"
+        let bump = |tx: &mut Tx<'_>| -> Result<Option<i64>, StoreError> {
+            Ok(diesel::update(
+                control_numbers::table
+                    .filter(control_numbers::partner.eq(partner))
+                    .filter(control_numbers::name.eq(name)),
+            )
+            .set(control_numbers::value.eq(control_numbers::value + count))
+            .returning(control_numbers::value)
+            .get_result(tx.c())
+            .optional()?)
+        };
+        let last = match bump(self)? {
+            Some(last) => last,
+            None => {
+                // The partner's first: the counter is made (by whichever transaction gets
+                // there first; both databases know ON CONFLICT, diesel's common dialect
+                // does not, hence the text), then bumped.
+                let insert = match self.backend() {
+                    super::Backend::Sqlite => {
+                        "INSERT INTO control_numbers (partner, name, value) VALUES (?, ?, 0) \
+                         ON CONFLICT DO NOTHING"
+                    }
+                    super::Backend::Postgres => {
+                        "INSERT INTO control_numbers (partner, name, value) VALUES ($1, $2, 0) \
+                         ON CONFLICT DO NOTHING"
+                    }
+                };
+                diesel::sql_query(insert)
+                    .bind::<diesel::sql_types::Text, _>(partner)
+                    .bind::<diesel::sql_types::Text, _>(name)
+                    .execute(self.c())?;
+                bump(self)?.ok_or_else(|| {
+                    StoreError::Database(format!("the {name} counter of {partner} cannot be made"))
+                })?
             }
         };
-        diesel::sql_query(insert)
-            .bind::<diesel::sql_types::Text, _>(partner)
-            .bind::<diesel::sql_types::Text, _>(name)
-            .execute(self.c())?;
-        let last: i64 = diesel::update(
-            control_numbers::table
-                .filter(control_numbers::partner.eq(partner))
-                .filter(control_numbers::name.eq(name)),
-        )
-        .set(control_numbers::value.eq(control_numbers::value + count))
-        .returning(control_numbers::value)
-        .get_result(self.c())?;
         if last > LARGEST {
             // Wrapping round would reuse numbers the partner may still hold; that is an
             // operator's decision (agreed with the partner), never the gateway's.
