@@ -376,3 +376,35 @@ fn concurrent_workers_on_postgres() {
     let Some(pg) = Postgres::start() else { return };
     concurrent_workers(Some(&pg.database("concurrent")));
 }
+
+/// A file larger than the channel takes is moved aside, not lost, and is an exception that
+/// says where it is; the files beside it are taken as usual.
+#[test]
+fn a_file_too_large_is_moved_aside_and_said() {
+    let mut g = Gateway::new(None);
+    g.channel.max_file_bytes = 1000;
+    let order = sample("samples/bigretail/good-850.edi");
+    assert!(order.len() < 1000);
+    let mut large = order.clone();
+    large.extend(std::iter::repeat_n(b'\n', 2000));
+    g.drop_file("bigretail", "small.edi", &order);
+    g.drop_file("bigretail", "large.edi", &large);
+    let done = g.run();
+    assert_eq!(done.received, 1, "{done:?}");
+    let folders = g.folders("bigretail");
+    assert!(files(&folders.inbound).is_empty());
+    let refused = folders.inbound.parent().unwrap().join("refused");
+    assert_eq!(files(&refused), ["large.edi"]);
+    assert_eq!(std::fs::read(refused.join("large.edi")).unwrap(), large);
+    let failed = g.engine.store.read(|tx| tx.failed_jobs()).unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let reason = failed[0].last_error.clone().unwrap();
+    assert!(
+        reason.contains("large.edi is 2861 bytes, more than the 1000 bytes"),
+        "{reason}"
+    );
+    assert!(reason.contains("refused/large.edi"), "{reason}");
+    let id = failed[0].message_id.unwrap();
+    let refusal = g.engine.replay(id, "test").unwrap_err().to_string();
+    assert!(refusal.contains("put the file back"), "{refusal}");
+}

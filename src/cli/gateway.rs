@@ -74,6 +74,9 @@ struct FolderSection {
     /// How long a file must stay unchanged before it is taken, in milliseconds (1000);
     /// 0 for partners who always write `.part` files and rename them.
     settle_ms: Option<u64>,
+    /// The largest file taken, in MB (512); a larger one is moved to `refused/` and
+    /// recorded as an exception.
+    max_file_mb: Option<u64>,
 }
 
 /// Everything resolved.
@@ -87,6 +90,7 @@ pub struct Settings {
     pub poll_interval: Duration,
     pub settle: Duration,
     pub overdue_check: Duration,
+    pub max_file_bytes: u64,
 }
 
 impl GatewayArgs {
@@ -139,6 +143,7 @@ impl GatewayArgs {
             poll_interval: Duration::from_millis(file.folders.poll_interval_ms.unwrap_or(500)),
             settle: Duration::from_millis(file.folders.settle_ms.unwrap_or(1000)),
             overdue_check: Duration::from_secs(e.overdue_check_seconds.unwrap_or(60).max(1)),
+            max_file_bytes: file.folders.max_file_mb.unwrap_or(512).max(1) * 1024 * 1024,
         })
     }
 }
@@ -198,6 +203,8 @@ impl Settings {
 
     /// The folder channel over the data folder.
     pub fn folders(&self) -> FolderChannel {
-        FolderChannel::new(self.data_dir.clone(), self.settle, 256)
+        let mut channel = FolderChannel::new(self.data_dir.clone(), self.settle, 256);
+        channel.max_file_bytes = self.max_file_bytes;
+        channel
     }
 }

@@ -201,6 +201,12 @@ async fn serve(
                 if p.stored > 0 || p.recovered > 0 {
                     wake.notify_waiters();
                 }
+                if p.refused > 0 {
+                    log(&format!(
+                        "{} file(s) too large to take were moved aside (`edigate exceptions`)",
+                        p.refused
+                    ));
+                }
                 if p.recovered > 0 {
                     log(&format!(
                         "{} file(s) stored before a stop were archived now",

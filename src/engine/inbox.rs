@@ -39,6 +39,45 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Engine {
+    /// Records an arrival the channel would not take (too large), with no content: an
+    /// exception that says why and where the file is.
+    pub fn refuse_arrival(
+        &self,
+        partner: &str,
+        channel: &str,
+        origin: &str,
+        reason: &str,
+    ) -> Result<i64, EngineError> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let id = tx.insert_message(&NewMessage {
+                direction: Direction::In,
+                kind: "x12",
+                partner: Some(partner),
+                channel,
+                origin: Some(origin),
+                sha256: "",
+                body: &[],
+                status: "failed",
+                duplicate_of: None,
+                note: Some(reason),
+                at: now,
+            })?;
+            tx.mark_released(&[id])?;
+            tx.audit(
+                &format!("{channel}:{partner}"),
+                "message",
+                id,
+                None,
+                "failed",
+                Some(reason),
+                now,
+            )?;
+            tx.insert_failed_job(JobKind::Receive, Some(id), reason, now)?;
+            Ok::<_, EngineError>(id)
+        })
+    }
+
     /// Keeps `arrivals` in one transaction and queues each for processing; when this
     /// returns, they are durable.
     pub fn accept(&self, arrivals: &[Arrival]) -> Result<Vec<Accepted>, EngineError> {

@@ -18,6 +18,12 @@ impl Engine {
         let now = self.clock.now();
         self.store.write(|tx| {
             let message = tx.message(message_id)?;
+            if message.direction == "in" && message.size == 0 && message.sha256.is_empty() {
+                return Err(EngineError::Permanent(format!(
+                    "message {message_id} was never taken (its note says why and where the file \
+                     is): put the file back in the inbound folder instead"
+                )));
+            }
             let step = match (message.direction.as_str(), message.status.as_str()) {
                 ("in", "failed") => JobKind::Receive,
                 ("out", "failed" | "queued") => JobKind::Deliver,

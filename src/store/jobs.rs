@@ -140,6 +140,31 @@ impl Tx<'_> {
             .get_result(self.c())?)
     }
 
+    /// A job that failed before it could run (what a channel refused to take): an
+    /// exception at once.
+    pub fn insert_failed_job(
+        &mut self,
+        kind: JobKind,
+        message_id: Option<i64>,
+        error: &str,
+        at: NaiveDateTime,
+    ) -> Result<i64, StoreError> {
+        let at = trunc(at);
+        Ok(diesel::insert_into(jobs::table)
+            .values((
+                jobs::kind.eq(kind.as_str()),
+                jobs::message_id.eq(message_id),
+                jobs::state.eq(JobState::Failed.as_str()),
+                jobs::attempts.eq(0i64),
+                jobs::due_at.eq(at),
+                jobs::last_error.eq(error),
+                jobs::created_at.eq(at),
+                jobs::updated_at.eq(at),
+            ))
+            .returning(jobs::id)
+            .get_result(self.c())?)
+    }
+
     /// Claims up to `limit` due jobs of `kinds` for `owner` until `lease_until`. A job
     /// whose lease ran out (its worker died) is due again.
     pub fn claim(

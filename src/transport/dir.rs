@@ -26,6 +26,10 @@ pub struct FolderChannel {
     pub settle: Duration,
     /// Files taken and stored in one transaction.
     pub batch: usize,
+    /// A file larger than this is not taken: it is moved aside to `refused/` beside the
+    /// inbound folder and recorded as an exception (storing it whole would take the store's
+    /// and the analysis's memory).
+    pub max_file_bytes: u64,
     /// Folders written to since the last `flush`: their entries are synced once for all.
     unsynced: Mutex<BTreeSet<PathBuf>>,
 }
@@ -47,6 +51,8 @@ pub struct PollSummary {
     pub recovered: usize,
     /// Files seen but not yet complete.
     pub waiting: usize,
+    /// Files too large to take, moved aside and recorded as exceptions.
+    pub refused: usize,
 }
 
 /// What a poll remembers of files it saw but did not take.
@@ -61,6 +67,7 @@ impl FolderChannel {
             data_dir,
             settle,
             batch,
+            max_file_bytes: 512 * 1024 * 1024,
             unsynced: Mutex::default(),
         }
     }
@@ -112,8 +119,17 @@ impl FolderChannel {
                 continue;
             };
             summary.recovered += self.recover(engine, profile, &folders)?;
-            let (complete, waiting) = self.complete_files(&folders.inbound, sightings)?;
+            let (mut complete, waiting) = self.complete_files(&folders.inbound, sightings)?;
             summary.waiting += waiting;
+            let too_large: Vec<PathBuf> = complete
+                .iter()
+                .filter(|p| fs::metadata(p).is_ok_and(|m| m.len() > self.max_file_bytes))
+                .cloned()
+                .collect();
+            if !too_large.is_empty() {
+                complete.retain(|p| !too_large.contains(p));
+                summary.refused += self.refuse(engine, profile, &folders, &too_large)?;
+            }
             for chunk in complete.chunks(self.batch.max(1)) {
                 summary.stored += self.take(engine, profile, &folders, chunk)?;
             }
@@ -202,6 +218,51 @@ impl FolderChannel {
         Ok((complete, waiting))
     }
 
+    /// Files too large to take: moved to `refused/` beside the inbound folder, each recorded
+    /// as a message of its own (its size and where it is, no content) whose job is an
+    /// exception saying what to do.
+    fn refuse(
+        &self,
+        engine: &Engine,
+        profile: &Profile,
+        folders: &Folders,
+        files: &[PathBuf],
+    ) -> Result<usize, EngineError> {
+        let refused = folders
+            .inbound
+            .parent()
+            .map_or_else(|| folders.inbound.join("refused"), |p| p.join("refused"));
+        fs::create_dir_all(&refused).map_err(|e| {
+            EngineError::Transient(format!(
+                "cannot create the folder {}: {e}",
+                refused.display()
+            ))
+        })?;
+        for path in files {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let size = fs::metadata(path).map(|m| m.len()).unwrap_or_default();
+            let target = refused.join(&name);
+            fs::rename(path, &target).map_err(|e| {
+                EngineError::Transient(format!("cannot move {} aside: {e}", path.display()))
+            })?;
+            let reason = format!(
+                "{name} is {}, more than the {} a file may have (max_file_mb in [folders]); \
+                 it was not taken and is kept at {}: ask {} to split it, or raise the limit \
+                 and move it back into {}",
+                size_text(size),
+                size_text(self.max_file_bytes),
+                target.display(),
+                profile.name,
+                folders.inbound.display()
+            );
+            engine.refuse_arrival(&profile.id, "folder", &name, &reason)?;
+        }
+        Ok(files.len())
+    }
+
     /// Stores `files` in one transaction, then archives them.
     fn take(
         &self,
@@ -244,6 +305,14 @@ impl FolderChannel {
         }
         engine.store.write(|tx| tx.mark_released(&released))?;
         Ok(accepted.len())
+    }
+}
+
+fn size_text(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{} MB", bytes / (1024 * 1024))
     }
 }
 
