@@ -124,20 +124,7 @@ impl Tx<'_> {
         document_id: Option<i64>,
         at: NaiveDateTime,
     ) -> Result<i64, StoreError> {
-        let at = trunc(at);
-        Ok(diesel::insert_into(jobs::table)
-            .values((
-                jobs::kind.eq(kind.as_str()),
-                jobs::message_id.eq(message_id),
-                jobs::document_id.eq(document_id),
-                jobs::state.eq(JobState::Ready.as_str()),
-                jobs::attempts.eq(0i64),
-                jobs::due_at.eq(at),
-                jobs::created_at.eq(at),
-                jobs::updated_at.eq(at),
-            ))
-            .returning(jobs::id)
-            .get_result(self.c())?)
+        self.insert_job(kind, message_id, document_id, JobState::Ready, None, at)
     }
 
     /// A job that failed before it could run (what a channel refused to take): an
@@ -149,12 +136,25 @@ impl Tx<'_> {
         error: &str,
         at: NaiveDateTime,
     ) -> Result<i64, StoreError> {
+        self.insert_job(kind, message_id, None, JobState::Failed, Some(error), at)
+    }
+
+    fn insert_job(
+        &mut self,
+        kind: JobKind,
+        message_id: Option<i64>,
+        document_id: Option<i64>,
+        state: JobState,
+        error: Option<&str>,
+        at: NaiveDateTime,
+    ) -> Result<i64, StoreError> {
         let at = trunc(at);
         Ok(diesel::insert_into(jobs::table)
             .values((
                 jobs::kind.eq(kind.as_str()),
                 jobs::message_id.eq(message_id),
-                jobs::state.eq(JobState::Failed.as_str()),
+                jobs::document_id.eq(document_id),
+                jobs::state.eq(state.as_str()),
                 jobs::attempts.eq(0i64),
                 jobs::due_at.eq(at),
                 jobs::last_error.eq(error),
