@@ -62,15 +62,16 @@ impl Engine {
                         return Ok(());
                     };
                     tx.savepoint(|tx| {
-                        tx.set_message_status(
+                        tx.change_message_status(
                             message.id,
+                            &message.status,
                             "delivered",
                             Some(&place),
+                            true,
                             "engine:deliver",
                             now,
                         )?;
                         tx.delivered(message.id, due, now)?;
-                        tx.mark_released(&[message.id])?;
                         tx.complete_job(job.id, &self.owner, now)?;
                         Ok::<_, EngineError>(())
                     })

@@ -143,7 +143,7 @@ impl Engine {
             }
             return Ok("duplicate");
         }
-        tx.set_message_status(message.id, status, None, ACTOR, now)?;
+        tx.change_message_status(message.id, &message.status, status, None, false, ACTOR, now)?;
         Ok(status)
     }
 

@@ -224,14 +224,44 @@ impl Tx<'_> {
         let Some(before) = before else {
             return Err(StoreError::NotFound(format!("there is no message {id}")));
         };
-        diesel::update(messages::table.find(id))
-            .set((
-                messages::status.eq(status),
-                messages::note.eq(note),
-                messages::updated_at.eq(trunc(at)),
-            ))
-            .execute(self.c())?;
-        self.audit(actor, "message", id, Some(&before), status, note, at)
+        self.change_message_status(id, &before, status, note, false, actor, at)
+    }
+
+    /// [`Tx::set_message_status`] when the caller knows the status it changes from (it has
+    /// the message at hand); `release` also marks its source done with (delivered).
+    #[allow(clippy::too_many_arguments)]
+    pub fn change_message_status(
+        &mut self,
+        id: i64,
+        from: &str,
+        status: &str,
+        note: Option<&str>,
+        release: bool,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let changed = if release {
+            diesel::update(messages::table.find(id))
+                .set((
+                    messages::status.eq(status),
+                    messages::note.eq(note),
+                    messages::released.eq(true),
+                    messages::updated_at.eq(trunc(at)),
+                ))
+                .execute(self.c())?
+        } else {
+            diesel::update(messages::table.find(id))
+                .set((
+                    messages::status.eq(status),
+                    messages::note.eq(note),
+                    messages::updated_at.eq(trunc(at)),
+                ))
+                .execute(self.c())?
+        };
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("there is no message {id}")));
+        }
+        self.audit(actor, "message", id, Some(from), status, note, at)
     }
 
     /// The message's source is done with: its file archived (in), or it was delivered (out).

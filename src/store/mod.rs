@@ -109,7 +109,8 @@ impl ManageConnection for Manager {
             // timeout lets the folder poller and the workers take turns at writing.
             conn.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                 PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
+                 PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
+                 PRAGMA temp_store = MEMORY;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
@@ -121,8 +122,8 @@ impl ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -184,6 +185,9 @@ impl Store {
             // One connection at start, more as workers need them: a serve (or a command)
             // is up at once.
             .min_idle(Some(1))
+            // No `SELECT 1` before every use: a connection that broke is replaced when a
+            // query on it fails (`has_broken`), and the job is retried.
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(30))
             .build(manager)
             .map_err(|e| StoreError::Open {
