@@ -10,7 +10,7 @@ use crate::partner::compliance::{self, ComplianceFinding};
 use crate::partner::rules::{Direction, RuleSeverity};
 use crate::partner::{Directory, Profile};
 use crate::spec::SpecSet;
-use crate::validate::{InterchangeReport, Policy, validate};
+use crate::validate::{InterchangeReport, validate};
 use crate::x12::{PartyId, TransactionSetReader, TransactionSetRef};
 
 /// Everything a message says.
@@ -65,7 +65,7 @@ pub fn party(id: &PartyId) -> String {
 }
 
 /// Analyses a received message.
-pub fn analyze(input: &[u8], specs: &SpecSet, partners: &Directory, policy: &Policy) -> Analysis {
+pub fn analyze(input: &[u8], specs: &SpecSet, partners: &Directory) -> Analysis {
     let (reports, _) = validate(specs, input);
     if reports.is_empty() {
         return Analysis {
@@ -94,7 +94,6 @@ pub fn analyze(input: &[u8], specs: &SpecSet, partners: &Directory, policy: &Pol
             }
         }
         compliance::into_report(&mut report, sets.iter().map(|s| s.compliance.as_slice()));
-        let _ = policy;
         interchanges.push(ReceivedInterchange {
             partner: profile.map(|p| p.id.clone()),
             sender: party(&report.header.sender),

@@ -113,7 +113,7 @@ impl Engine {
         let started = Instant::now();
         let analyses: Vec<Analysis> = messages
             .iter()
-            .map(|m| analyze(&m.body, self.specs, &self.partners, &self.config.policy))
+            .map(|m| analyze(&m.body, self.specs, &self.partners))
             .collect();
         let analysis_time = started.elapsed();
         let now = self.clock.now();
