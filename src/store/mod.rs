@@ -182,9 +182,11 @@ impl Store {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 8,
             })
-            // One connection at start, more as workers need them: a serve (or a command)
-            // is up at once.
-            .min_idle(Some(1))
+            // Connections are made as callers need them, on the caller's thread: none is made
+            // in the background to keep a minimum idle, where a command that has finished
+            // could be exiting under a thread still inside libpq (a crash at exit, seen on
+            // PostgreSQL as a killed `edigate messages`).
+            .min_idle(Some(0))
             // No `SELECT 1` before every use: a connection that broke is replaced when a
             // query on it fails (`has_broken`), and the job is retried.
             .test_on_check_out(false)
