@@ -408,6 +408,13 @@ fn check_fields(
     let raw = |i: usize| &input[fields[i].0..fields[i].1];
     let trimmed = |i: usize| trim_padding(raw(i));
     let two_alnum = |v: &[u8]| v.len() == 2 && v.iter().all(u8::is_ascii_alphanumeric);
+    let component = raw(15).first().copied();
+    let repetition = raw(10)
+        .first()
+        .copied()
+        .filter(|b| !b.is_ascii_alphanumeric());
+    let id_character =
+        |b: u8| (b' '..=b'~').contains(&b) && Some(b) != component && Some(b) != repetition;
     for (i, problem, what) in [
         (
             0,
@@ -470,6 +477,20 @@ fn check_fields(
     ] {
         if trimmed(i).is_empty() {
             out.push(at(i, problem, format!("ISA{:02} ({what}) is empty", i + 1)));
+        } else if let Some(&b) = trimmed(i).iter().find(|&&b| !id_character(b)) {
+            // The reply is addressed to this id: a byte no interchange can carry (or one
+            // that is a delimiter here) would be dropped from it and misroute the reply.
+            // No-break padding around the id has its own warning above.
+            out.push(at(
+                i,
+                problem,
+                format!(
+                    "ISA{:02} ({what}) '{}' holds byte 0x{b:02X}, which is not a printable \
+                     ASCII character allowed in an id",
+                    i + 1,
+                    show(raw(i))
+                ),
+            ));
         }
     }
     if !datetime::is_yymmdd(raw(8)) {
@@ -551,6 +572,20 @@ mod tests {
         assert_eq!(h.sender.id, "SENDER");
         assert_eq!(h.control_number, "000000001");
         assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn ids_a_reply_cannot_carry_are_refused() {
+        // ISA06 of bytes outside ASCII, ISA08 holding the component separator: a reply
+        // addressed to them would lose those bytes, so both are envelope errors.
+        let mut isa = STANDARD.to_vec();
+        isa[35..41].copy_from_slice(b"S\xADND\xD6R");
+        isa[54..62].copy_from_slice(b"RECE>VER");
+        let (_, _, diags) = header(&isa);
+        let problems: Vec<_> = diags.iter().map(|d| d.problem).collect();
+        assert_eq!(problems, [Problem::IsaSenderId, Problem::IsaReceiverId]);
+        assert!(diags[0].message.contains("0xAD"), "{}", diags[0].message);
+        assert!(diags[1].message.contains("0x3E"), "{}", diags[1].message);
     }
 
     #[test]
