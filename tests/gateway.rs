@@ -408,3 +408,71 @@ fn a_file_too_large_is_moved_aside_and_said() {
     let refusal = g.engine.replay(id, "test").unwrap_err().to_string();
     assert!(refusal.contains("put the file back"), "{refusal}");
 }
+
+/// A batch is committed together, but a message that fails is undone alone: the messages
+/// around it are committed and answered, it becomes an exception with nothing of it kept
+/// but the message; a partner whose folder cannot be written holds back only its own 997,
+/// which goes out once the folder can be written.
+#[test]
+fn one_bad_message_does_not_hold_back_its_batch() {
+    let mut g = Gateway::new(None);
+    let order = String::from_utf8(sample("samples/bigretail/good-850.edi")).unwrap();
+    let numbered = |n: u32| {
+        order
+            .replace("000000771", &format!("{:09}", 800 + n))
+            .replace("4500012345", &format!("45000{n:05}"))
+    };
+    for n in [1, 2, 4, 5] {
+        g.drop_file("bigretail", &format!("po-{n}.edi"), numbered(n).as_bytes());
+    }
+    // From nobody we trade with, among them.
+    let stranger = numbered(3).replace("*ZZ*BIGRETAIL      *", "*ZZ*NOBODY         *");
+    g.drop_file("bigretail", "po-3.edi", stranger.as_bytes());
+    // Freshway's outbound folder is in the way: a file where the folder should be.
+    let fresh_out = g.folders("freshway").outbound;
+    std::fs::remove_dir_all(&fresh_out).ok();
+    std::fs::write(&fresh_out, b"in the way").unwrap();
+    g.drop_file(
+        "freshway",
+        "fw-1.edi",
+        &sample("samples/freshway/good-850.edi"),
+    );
+
+    let done = g.run();
+    assert_eq!(done.received, 5, "{done:?}");
+    assert_eq!(done.delivered, 4, "bigretail's four 997s: {done:?}");
+    assert_eq!(done.failed, 1, "the stranger: {done:?}");
+    assert_eq!(done.retried, 1, "freshway's 997: {done:?}");
+    let bigretail_out = files(&g.folders("bigretail").outbound);
+    assert_eq!(bigretail_out.len(), 4, "{bigretail_out:?}");
+
+    let store = g.engine.store.clone();
+    let failed = store.read(|tx| tx.failed_jobs()).unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let reason = failed[0].last_error.clone().unwrap();
+    assert!(reason.contains("NOBODY"), "{reason}");
+    let stranger_id = failed[0].message_id.unwrap();
+    let stranger_message = store.read(|tx| tx.message(stranger_id)).unwrap();
+    assert_eq!(stranger_message.status, "failed");
+    assert_eq!(stranger_message.origin.as_deref(), Some("po-3.edi"));
+    // Nothing of the stranger's analysis was kept: its writes were undone with it.
+    let interchanges = store
+        .read(|tx| tx.interchanges_of_message(stranger_id))
+        .unwrap();
+    assert!(interchanges.is_empty(), "{interchanges:?}");
+    assert_eq!(store.read(|tx| tx.order_count()).unwrap(), 5);
+
+    // The folder mended and the backoff over, freshway's 997 goes out.
+    std::fs::remove_file(&fresh_out).unwrap();
+    std::fs::create_dir(&fresh_out).unwrap();
+    g.clock.advance(TimeDelta::seconds(5));
+    let done = g.run();
+    assert_eq!(done.delivered, 1, "{done:?}");
+    assert_eq!(files(&fresh_out).len(), 1);
+    let messages = store
+        .read(|tx| tx.messages(&MessageFilter::default()))
+        .unwrap();
+    let out: Vec<_> = messages.iter().filter(|m| m.direction == "out").collect();
+    assert_eq!(out.len(), 5, "{out:?}");
+    assert!(out.iter().all(|m| m.status == "delivered"), "{out:?}");
+}

@@ -19,8 +19,11 @@ use libfuzzer_sys::fuzz_target;
 struct Nowhere;
 
 impl Outlet for Nowhere {
-    fn deliver(&self, _: &Profile, m: &MessageRecord) -> Result<String, EngineError> {
-        Ok(format!("nowhere/{}", m.id))
+    fn deliver(&self, batch: &[(&Profile, &MessageRecord)]) -> Vec<Result<String, EngineError>> {
+        batch
+            .iter()
+            .map(|(_, m)| Ok(format!("nowhere/{}", m.id)))
+            .collect()
     }
 }
 

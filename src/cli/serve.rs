@@ -133,6 +133,8 @@ async fn serve(
 ) -> anyhow::Result<WorkSummary> {
     let (stop_tx, stop) = watch::channel(false);
     let wake = Arc::new(Notify::new());
+    // A worker that found nothing to do says so: a drain checks for the end at once.
+    let idle = Arc::new(Notify::new());
     let total = Arc::new(Mutex::new(WorkSummary::default()));
     let mut tasks = JoinSet::new();
 
@@ -156,6 +158,7 @@ async fn serve(
         engine.owner = format!("{}/{worker}", engine.owner);
         let channel = channel.clone();
         let wake = wake.clone();
+        let idle = idle.clone();
         let total = total.clone();
         let mut stop = stop.clone();
         tasks.spawn(async move {
@@ -167,7 +170,7 @@ async fn serve(
                         total.lock().unwrap_or_else(|e| e.into_inner()).add(done);
                         continue;
                     }
-                    Ok(Ok(_)) => {}
+                    Ok(Ok(_)) => idle.notify_one(),
                     Ok(Err(e)) => log(&format!("a round of work failed, trying again: {e}")),
                     Err(e) => log(&format!("a worker stopped: {e}")),
                 }
@@ -247,15 +250,29 @@ async fn serve(
             })
             .await??;
             idle_polls = if due == 0 { idle_polls + 1 } else { 0 };
-            // Twice idle: a file that arrived between the poll and the count is seen.
+            // Twice idle, the second poll right after the first count: a file that arrived
+            // between the poll and the count is seen.
             if idle_polls >= 2 {
                 let _ = stop_tx.send(true);
                 break;
             }
+            if idle_polls == 1 {
+                continue;
+            }
+        } else {
+            idle_polls = 0;
         }
-        tokio::select! {
-            _ = tokio::time::sleep(if drain { Duration::from_millis(50) } else { settings.poll_interval }) => {}
-            _ = stop_poll.changed() => {}
+        if drain {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+                _ = idle.notified() => {}
+                _ = stop_poll.changed() => {}
+            }
+        } else {
+            tokio::select! {
+                _ = tokio::time::sleep(settings.poll_interval) => {}
+                _ = stop_poll.changed() => {}
+            }
         }
     }
     while tasks.join_next().await.is_some() {}

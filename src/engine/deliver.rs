@@ -1,8 +1,8 @@
 //! Delivery: messages of ours handed to their partners' channels, then marked delivered —
-//! a batch at a time: each written (and synced) by its channel, the channels' folders
-//! synced once, then one transaction marks them all. The channel's write is idempotent
-//! (the same name, replaced atomically), so a crash between the write and the mark
-//! delivers a message again, not twice.
+//! a batch at a time: the channels make the batch durable (a folder's files synced at
+//! once), then one transaction marks them all. The channel's write is idempotent (the same
+//! name, replaced atomically), so a crash between the write and the mark delivers a
+//! message again, not twice.
 
 use std::time::Instant;
 
@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 
 use super::worker::WorkSummary;
 use super::{Engine, EngineError, Outlet};
+use crate::partner::Profile;
 use crate::store::{Job, MessageRecord, StoreError};
 
 /// What delivering one message came to: where it went and when its 997 is due.
@@ -38,72 +39,94 @@ impl Engine {
         })?;
         summary.store_time += started.elapsed();
         let started = Instant::now();
-        let mut outcomes: Vec<Delivered> = messages
-            .iter()
-            .map(|m| {
-                m.as_ref()
-                    .map_err(clone_error)
-                    .and_then(|m| self.deliver_one(m, outlet))
-            })
-            .collect();
-        // Durable before it is said to be delivered.
-        if let Err(e) = outlet.flush() {
-            for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
-                *outcome = Err(clone_error(&e));
+        // Each message with its partner's profile, or why it cannot go; the ones that can
+        // go to their channels in one batch.
+        let mut outcomes: Vec<Delivered> = Vec::with_capacity(jobs.len());
+        let mut batch: Vec<(&Profile, &MessageRecord)> = Vec::new();
+        for m in &messages {
+            match m.as_ref().map_err(clone_error).and_then(|m| {
+                let profile = self.recipient(m)?;
+                Ok((profile, m))
+            }) {
+                Ok(pair) => {
+                    batch.push(pair);
+                    outcomes.push(Ok((String::new(), None)));
+                }
+                Err(e) => outcomes.push(Err(e)),
             }
+        }
+        let mut placed = outlet.deliver(&batch).into_iter().zip(&batch);
+        // The partner's 997 is due so many hours after it has our interchange, not after
+        // we wrote it.
+        let now = self.clock.now();
+        for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
+            *outcome = match placed.next() {
+                Some((Ok(place), (profile, _))) => Ok((
+                    place,
+                    profile
+                        .expect_997_within_hours
+                        .map(|h| now + chrono::TimeDelta::hours(i64::from(h))),
+                )),
+                Some((Err(e), _)) => Err(e),
+                None => Err(EngineError::Transient(
+                    "the channel reported on fewer messages than it was given".into(),
+                )),
+            };
         }
         summary.other_time += started.elapsed();
         let started = Instant::now();
-        let now = self.clock.now();
-        self.store.write(|tx| {
-            for ((job, message), outcome) in jobs.iter().zip(&messages).zip(outcomes) {
-                let result = outcome.and_then(|(place, due)| {
-                    let Ok(message) = message else {
-                        return Ok(());
-                    };
-                    tx.savepoint(|tx| {
-                        tx.change_message_status(
-                            message.id,
-                            &message.status,
-                            "delivered",
-                            Some(&place),
-                            true,
-                            "engine:deliver",
-                            now,
-                        )?;
-                        tx.delivered(message.id, due, now)?;
-                        tx.complete_job(job.id, &self.owner, now)?;
-                        Ok::<_, EngineError>(())
-                    })
-                });
-                match result {
-                    Ok(()) => summary.delivered += 1,
-                    Err(e) => summary.count(self.record_failure(tx, job, &e, now)?),
+        // What could not be delivered is recorded on its own, so that it does not make the
+        // batch's commit go message by message.
+        let (batch, undelivered): (Vec<_>, Vec<_>) = jobs
+            .iter()
+            .zip(messages.iter().zip(outcomes))
+            .partition(|(_, (message, outcome))| message.is_ok() && outcome.is_ok());
+        if !undelivered.is_empty() {
+            let failures = self.store.write(|tx| {
+                let mut failures = WorkSummary::default();
+                for (job, (_, outcome)) in &undelivered {
+                    if let Err(e) = outcome {
+                        failures.count(self.record_failure(tx, job, e, now)?);
+                    }
                 }
-            }
-            Ok::<_, EngineError>(())
-        })?;
+                Ok::<_, EngineError>(failures)
+            })?;
+            summary.add(failures);
+        }
+        let (delivered, failures) =
+            self.commit_each(&batch, now, |tx, job, (message, outcome)| {
+                let (Ok(message), Ok((place, due))) = (message, outcome) else {
+                    return Ok(());
+                };
+                tx.change_message_status(
+                    message.id,
+                    &message.status,
+                    "delivered",
+                    Some(place),
+                    true,
+                    "engine:deliver",
+                    now,
+                )?;
+                tx.delivered(message.id, *due, now)?;
+                tx.complete_job(job.id, &self.owner, now)?;
+                Ok(())
+            })?;
+        summary.delivered += delivered;
+        summary.add(failures);
         summary.store_time += started.elapsed();
         Ok(summary)
     }
 
-    /// Hands one message to its partner's channel.
-    fn deliver_one(&self, message: &MessageRecord, outlet: &dyn Outlet) -> Delivered {
+    /// The profile of the partner `message` is for.
+    fn recipient(&self, message: &MessageRecord) -> Result<&Profile, EngineError> {
         let partner = message.partner.as_deref().unwrap_or_default();
-        let Some(profile) = self.partner(partner) else {
-            return Err(EngineError::Permanent(format!(
+        self.partner(partner).ok_or_else(|| {
+            EngineError::Permanent(format!(
                 "message {} is for partner '{partner}', whose profile is gone; restore \
                  partners/{partner}.toml, then `edigate replay {}`",
                 message.id, message.id
-            )));
-        };
-        let place = outlet.deliver(profile, message)?;
-        // The partner's 997 is due so many hours after it has our interchange, not after we
-        // wrote it.
-        let due = profile
-            .expect_997_within_hours
-            .map(|h| self.clock.now() + chrono::TimeDelta::hours(i64::from(h)));
-        Ok((place, due))
+            ))
+        })
     }
 }
 

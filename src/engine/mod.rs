@@ -74,16 +74,11 @@ pub enum EngineError {
 
 /// Where a partner's messages go: the transport layer's channels implement it.
 pub trait Outlet: Send + Sync {
-    /// Hands `message` (ours, outbound) to `partner`'s channel; returns where it went.
-    /// Delivering the same message again must leave one copy, not two.
-    fn deliver(&self, partner: &Profile, message: &MessageRecord) -> Result<String, EngineError>;
-
-    /// Makes what `deliver` handed over since the last call durable (a folder synced), for
-    /// channels that can do it once for many; until it returns, nothing is said to be
-    /// delivered.
-    fn flush(&self) -> Result<(), EngineError> {
-        Ok(())
-    }
+    /// Hands each message (ours, outbound) to its partner's channel and makes it durable
+    /// there before returning; returns where each went, in the order given. Delivering the
+    /// same message again must leave one copy, not two. A batch at a time, so that a channel
+    /// can make many durable at once (one sync for a folder's worth of files).
+    fn deliver(&self, batch: &[(&Profile, &MessageRecord)]) -> Vec<Result<String, EngineError>>;
 }
 
 /// The engine: the store, the partners, the standard, a clock.

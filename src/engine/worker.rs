@@ -99,8 +99,7 @@ impl Engine {
         }
     }
 
-    /// Received messages: analysed outside the transaction, then committed together, each
-    /// in a savepoint of its own so that one failure undoes only its own writes.
+    /// Received messages: analysed outside the transaction, then committed together.
     fn receive_batch(&self, jobs: &[Job]) -> Result<WorkSummary, EngineError> {
         let ids: Vec<i64> = jobs.iter().filter_map(|j| j.message_id).collect();
         let started = Instant::now();
@@ -118,25 +117,49 @@ impl Engine {
         let analysis_time = started.elapsed();
         let now = self.clock.now();
         let started = Instant::now();
-        let mut summary = self.store.write(|tx| {
-            let mut summary = WorkSummary::default();
-            for ((job, message), analysis) in jobs.iter().zip(&messages).zip(&analyses) {
-                let outcome = tx.savepoint(|tx| {
-                    self.commit_received(tx, message, analysis, now)?;
-                    tx.complete_job(job.id, &self.owner, now)?;
-                    Ok::<_, EngineError>(())
-                });
-                match outcome {
-                    Ok(()) => summary.received += 1,
-                    Err(e) => summary.count(self.record_failure(tx, job, &e, now)?),
-                }
-            }
-            Ok::<_, EngineError>(summary)
-        })?;
+        let batch: Vec<_> = jobs.iter().zip(messages.iter().zip(&analyses)).collect();
+        let (received, mut summary) =
+            self.commit_each(&batch, now, |tx, job, (message, analysis)| {
+                self.commit_received(tx, message, analysis, now)?;
+                tx.complete_job(job.id, &self.owner, now)?;
+                Ok(())
+            })?;
+        summary.received += received;
         // The commit also writes each reply (pure, small): counted as the store's.
         summary.store_time = read + started.elapsed();
         summary.analysis_time = analysis_time;
         Ok(summary)
+    }
+
+    /// Commits a batch in one transaction, `step` once per job; returns how many steps were
+    /// committed and what became of the jobs whose step failed. When a step fails, the
+    /// transaction is undone and run again with each job in a savepoint of its own, so that
+    /// a failure undoes only its own writes and is recorded as its job's: one bad message
+    /// does not hold back the others. (A savepoint for every job, every time, would make
+    /// SQLite copy each page a job changes to a statement journal first.)
+    pub(super) fn commit_each<T>(
+        &self,
+        batch: &[(&Job, T)],
+        now: NaiveDateTime,
+        step: impl Fn(&mut Tx<'_>, &Job, &T) -> Result<(), EngineError>,
+    ) -> Result<(usize, WorkSummary), EngineError> {
+        let together = self
+            .store
+            .write(|tx| batch.iter().try_for_each(|(job, item)| step(tx, job, item)));
+        if together.is_ok() {
+            return Ok((batch.len(), WorkSummary::default()));
+        }
+        self.store.write(|tx| {
+            let mut committed = 0;
+            let mut failures = WorkSummary::default();
+            for (job, item) in batch {
+                match tx.savepoint(|tx| step(tx, job, item)) {
+                    Ok(()) => committed += 1,
+                    Err(e) => failures.count(self.record_failure(tx, job, &e, now)?),
+                }
+            }
+            Ok((committed, failures))
+        })
     }
 
     /// A failed attempt: retried after a backoff (1 s, 2 s, 4 s ... at most an hour), or an
