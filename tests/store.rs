@@ -185,6 +185,84 @@ fn behaviour(store: &Store) {
     assert_eq!(released, 1);
     assert_eq!(store.read(|tx| tx.job(second)).unwrap().state, "ready");
     assert_eq!(store.read(|tx| tx.job(third)).unwrap().state, "running");
+    // Jobs completed together: all of them, or (one being another's) none.
+    let (fourth, fifth) = store
+        .write(|tx| {
+            let fourth = tx.enqueue(JobKind::Receive, Some(id), None, later)?;
+            let fifth = tx.enqueue(JobKind::Receive, Some(id), None, later)?;
+            Ok::<_, StoreError>((fourth, fifth))
+        })
+        .unwrap();
+    let until = later + TimeDelta::seconds(60);
+    store
+        .write(|tx| tx.claim(&[JobKind::Receive], "c", 1, later, until))
+        .unwrap();
+    store
+        .write(|tx| tx.claim(&[JobKind::Receive], "d", 1, later, until))
+        .unwrap();
+    let mixed = store.write(|tx| tx.complete_jobs(&[fourth, fifth], "c", later));
+    assert!(matches!(mixed, Err(StoreError::LostClaim(_))), "{mixed:?}");
+    assert_eq!(store.read(|tx| tx.job(fourth)).unwrap().state, "running");
+    store
+        .write(|tx| tx.complete_jobs(&[fourth], "c", later))
+        .unwrap();
+    store
+        .write(|tx| tx.complete_jobs(&[fifth], "d", later))
+        .unwrap();
+    assert_eq!(store.read(|tx| tx.job(fourth)).unwrap().state, "done");
+    assert_eq!(store.read(|tx| tx.job(fifth)).unwrap().state, "done");
+
+    // The audit log: every change recorded in a transaction is written with it (many in one
+    // statement), in the order made; a savepoint undone takes its own entries with it, and
+    // a transaction that fails leaves none.
+    let audited = message(store);
+    let nine = at("2026-11-26 09:00");
+    store
+        .write(|tx| {
+            for n in 0..700 {
+                tx.audit(
+                    "test",
+                    "message",
+                    audited,
+                    None,
+                    &format!("s{n}"),
+                    None,
+                    nine,
+                )?;
+            }
+            let undone: Result<(), StoreError> = tx.savepoint(|tx| {
+                tx.audit("test", "message", audited, None, "undone", None, nine)?;
+                Err(StoreError::NotFound("undone".into()))
+            });
+            assert!(undone.is_err());
+            tx.savepoint(|tx| {
+                tx.audit(
+                    "test",
+                    "message",
+                    audited,
+                    Some("s699"),
+                    "kept",
+                    Some("n"),
+                    nine,
+                )
+            })
+        })
+        .unwrap();
+    let failed: Result<(), StoreError> = store.write(|tx| {
+        tx.audit("test", "message", audited, None, "lost", None, nine)?;
+        Err(StoreError::NotFound("rolled back".into()))
+    });
+    assert!(failed.is_err());
+    let history = store.read(|tx| tx.history("message", audited)).unwrap();
+    let states: Vec<&str> = history.iter().map(|e| e.to_state.as_str()).collect();
+    let mut expected: Vec<String> = (0..700).map(|n| format!("s{n}")).collect();
+    expected.push("kept".into());
+    assert_eq!(states, expected);
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.from_state.as_deref(), last.note.as_deref(), last.at),
+        (Some("s699"), Some("n"), nine)
+    );
 }
 
 #[test]

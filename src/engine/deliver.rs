@@ -93,24 +93,22 @@ impl Engine {
             })?;
             summary.add(failures);
         }
-        let (delivered, failures) =
-            self.commit_each(&batch, now, |tx, job, (message, outcome)| {
-                let (Ok(message), Ok((place, due))) = (message, outcome) else {
-                    return Ok(());
-                };
-                tx.change_message_status(
-                    message.id,
-                    &message.status,
-                    "delivered",
-                    Some(place),
-                    true,
-                    "engine:deliver",
-                    now,
-                )?;
-                tx.delivered(message.id, *due, now)?;
-                tx.complete_job(job.id, &self.owner, now)?;
-                Ok(())
-            })?;
+        let (delivered, failures) = self.commit_each(&batch, now, |tx, (message, outcome)| {
+            let (Ok(message), Ok((place, due))) = (message, outcome) else {
+                return Ok(());
+            };
+            tx.change_message_status(
+                message.id,
+                &message.status,
+                "delivered",
+                Some(place),
+                true,
+                "engine:deliver",
+                now,
+            )?;
+            tx.delivered(message.id, *due, now)?;
+            Ok(())
+        })?;
         summary.delivered += delivered;
         summary.add(failures);
         summary.store_time += started.elapsed();

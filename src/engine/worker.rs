@@ -119,9 +119,8 @@ impl Engine {
         let started = Instant::now();
         let batch: Vec<_> = jobs.iter().zip(messages.iter().zip(&analyses)).collect();
         let (received, mut summary) =
-            self.commit_each(&batch, now, |tx, job, (message, analysis)| {
+            self.commit_each(&batch, now, |tx, (message, analysis)| {
                 self.commit_received(tx, message, analysis, now)?;
-                tx.complete_job(job.id, &self.owner, now)?;
                 Ok(())
             })?;
         summary.received += received;
@@ -131,8 +130,8 @@ impl Engine {
         Ok(summary)
     }
 
-    /// Commits a batch in one transaction, `step` once per job; returns how many steps were
-    /// committed and what became of the jobs whose step failed. When a step fails, the
+    /// Commits a batch in one transaction, `step` once per job, and the jobs done; returns
+    /// how many were, and what became of the jobs whose step failed. When a step fails, the
     /// transaction is undone and run again with each job in a savepoint of its own, so that
     /// a failure undoes only its own writes and is recorded as its job's: one bad message
     /// does not hold back the others. (A savepoint for every job, every time, would make
@@ -141,11 +140,16 @@ impl Engine {
         &self,
         batch: &[(&Job, T)],
         now: NaiveDateTime,
-        step: impl Fn(&mut Tx<'_>, &Job, &T) -> Result<(), EngineError>,
+        step: impl Fn(&mut Tx<'_>, &T) -> Result<(), EngineError>,
     ) -> Result<(usize, WorkSummary), EngineError> {
-        let together = self
-            .store
-            .write(|tx| batch.iter().try_for_each(|(job, item)| step(tx, job, item)));
+        let together = self.store.write(|tx| {
+            for (_, item) in batch {
+                step(tx, item)?;
+            }
+            let ids: Vec<i64> = batch.iter().map(|(job, _)| job.id).collect();
+            tx.complete_jobs(&ids, &self.owner, now)?;
+            Ok::<_, EngineError>(())
+        });
         if together.is_ok() {
             return Ok((batch.len(), WorkSummary::default()));
         }
@@ -153,7 +157,12 @@ impl Engine {
             let mut committed = 0;
             let mut failures = WorkSummary::default();
             for (job, item) in batch {
-                match tx.savepoint(|tx| step(tx, job, item)) {
+                let outcome = tx.savepoint(|tx| {
+                    step(tx, item)?;
+                    tx.complete_job(job.id, &self.owner, now)?;
+                    Ok(())
+                });
+                match outcome {
                     Ok(()) => committed += 1,
                     Err(e) => failures.count(self.record_failure(tx, job, &e, now)?),
                 }

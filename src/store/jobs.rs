@@ -273,6 +273,39 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// [`Tx::complete_job`] for many jobs in one statement; refused (and nothing done) when
+    /// one of them is no longer `owner`'s.
+    pub fn complete_jobs(
+        &mut self,
+        ids: &[i64],
+        owner: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        for chunk in ids.chunks(500) {
+            let done = diesel::update(
+                jobs::table
+                    .filter(jobs::id.eq_any(chunk))
+                    .filter(jobs::owner.eq(owner))
+                    .filter(jobs::state.eq(JobState::Running.as_str())),
+            )
+            .set((
+                jobs::state.eq(JobState::Done.as_str()),
+                jobs::owner.eq(None::<String>),
+                jobs::lease_until.eq(None::<NaiveDateTime>),
+                jobs::updated_at.eq(trunc(at)),
+            ))
+            .execute(self.c())?;
+            if done != chunk.len() {
+                return Err(StoreError::LostClaim(format!(
+                    "{} of jobs {chunk:?} are no longer {owner}'s (a lease ran out and another \
+                     worker took them)",
+                    chunk.len() - done
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// A failed attempt: due again after `backoff`, or, with no attempts left (or a
     /// failure no retry can mend), an exception. Returns whether it is now an exception.
     pub fn fail_job(

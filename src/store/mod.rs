@@ -243,9 +243,14 @@ impl Store {
             Backend::Postgres => "BEGIN",
         };
         conn.batch_execute(begin).map_err(StoreError::from)?;
-        let result = f(&mut Tx {
+        let mut tx = Tx {
             conn: &mut conn,
             backend: self.backend,
+            audit: Vec::new(),
+        };
+        let result = f(&mut tx).and_then(|value| {
+            tx.write_audit()?;
+            Ok(value)
         });
         match result {
             Ok(value) => {
@@ -269,10 +274,14 @@ impl Store {
         E: From<StoreError>,
     {
         let mut conn = self.pool.get().map_err(StoreError::from)?;
-        f(&mut Tx {
+        let mut tx = Tx {
             conn: &mut conn,
             backend: self.backend,
-        })
+            audit: Vec::new(),
+        };
+        let value = f(&mut tx)?;
+        tx.write_audit()?;
+        Ok(value)
     }
 }
 
@@ -280,6 +289,8 @@ impl Store {
 pub struct Tx<'c> {
     conn: &'c mut PooledConnection<Manager>,
     backend: Backend,
+    /// Changes of state recorded and not yet written (see [`Tx::audit`]).
+    audit: Vec<audit::PendingAudit>,
 }
 
 impl Tx<'_> {
@@ -301,6 +312,7 @@ impl Tx<'_> {
         self.c()
             .batch_execute("SAVEPOINT step")
             .map_err(StoreError::from)?;
+        let recorded = self.audit.len();
         match f(self) {
             Ok(value) => {
                 self.c()
@@ -309,6 +321,7 @@ impl Tx<'_> {
                 Ok(value)
             }
             Err(e) => {
+                self.audit.truncate(recorded);
                 self.c()
                     .batch_execute("ROLLBACK TO SAVEPOINT step; RELEASE SAVEPOINT step")
                     .map_err(StoreError::from)?;
