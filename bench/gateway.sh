@@ -27,7 +27,7 @@
 #   RUNS=3             timed runs per store and shape (the median is reported)
 #   STORES="sqlite postgres"
 #   BATCH=             [engine] batch in edigate.toml (jobs a worker claims and commits
-#                      together; edigate's default, 32, when empty)
+#                      together; edigate's default, 64, when empty)
 #   WORKERS=           [engine] workers (default: one per core)
 #   PG_WORKERS=        [engine] workers on PostgreSQL only (default: WORKERS)
 #   ROUNDS=1           timed rounds per run into the same store, each with new files

@@ -334,6 +334,8 @@ fn concurrent_workers(url: Option<&str>) {
             let mut engine = g.engine.clone();
             engine.owner = format!("worker-{worker}");
             engine.config.batch = 5;
+            // Read and committed a message or two at a time.
+            engine.config.batch_bytes = if worker % 2 == 0 { 1 } else { 2000 };
             let channel = &g.channel;
             s.spawn(move || engine.work_until_idle(channel).expect("work"));
         }

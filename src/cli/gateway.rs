@@ -53,8 +53,11 @@ struct ConfigFile {
 struct EngineSection {
     /// Workers running jobs side by side (default: one per core).
     workers: Option<usize>,
-    /// Jobs a worker takes and commits together (default 32).
+    /// Jobs a worker takes and commits together (default 64).
     batch: Option<i64>,
+    /// Megabytes of received messages a worker reads, analyses and commits together, one
+    /// message at least (default 8).
+    batch_mb: Option<u64>,
     /// Days within which an ISA13 seen again from the same sender is a duplicate (90).
     duplicate_window_days: Option<i64>,
     /// Attempts before a job is an exception (8).
@@ -132,6 +135,9 @@ impl GatewayArgs {
         }
         if let Some(n) = e.batch {
             engine.batch = n.clamp(1, 1000);
+        }
+        if let Some(n) = e.batch_mb {
+            engine.batch_bytes = usize::try_from(n.clamp(1, 4096) << 20).unwrap_or(usize::MAX);
         }
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Settings {

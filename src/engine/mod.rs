@@ -43,6 +43,9 @@ pub struct EngineConfig {
     pub lease: TimeDelta,
     /// Jobs taken and committed together.
     pub batch: i64,
+    /// Received messages are read, analysed and committed in parts of about this many
+    /// bytes (one message at least): a batch of large files is not held all at once.
+    pub batch_bytes: usize,
     /// Which standard findings reject a set.
     pub policy: Policy,
 }
@@ -53,7 +56,8 @@ impl Default for EngineConfig {
             duplicate_window: TimeDelta::days(90),
             max_attempts: 8,
             lease: TimeDelta::seconds(120),
-            batch: 32,
+            batch: 64,
+            batch_bytes: 8 << 20,
             policy: Policy::default(),
         }
     }

@@ -237,7 +237,14 @@ impl Engine {
                 at: now,
             })?;
         }
-        tx.enqueue(JobKind::Deliver, Some(reply_id), None, now)?;
+        // Claimed by this worker as it is made: delivered right after the commit.
+        tx.enqueue_claimed(
+            JobKind::Deliver,
+            Some(reply_id),
+            &self.owner,
+            now + self.config.lease,
+            now,
+        )?;
         Ok(Some((reply_id, reply)))
     }
 

@@ -62,8 +62,17 @@ impl Engine {
             jobs.into_iter().partition(|j| j.kind == JobKind::Receive);
         let (deliver, send): (Vec<Job>, Vec<Job>) =
             rest.into_iter().partition(|j| j.kind == JobKind::Deliver);
+        let mut deliver = deliver;
         if !receive.is_empty() {
             summary.add(self.receive_batch(&receive)?);
+            // The replies, claimed for this worker as they were made.
+            let started = Instant::now();
+            let replies = self
+                .store
+                .read(|tx| tx.claimed_jobs(&self.owner, JobKind::Deliver))?;
+            summary.store_time += started.elapsed();
+            deliver.retain(|j| !replies.iter().any(|r| r.id == j.id));
+            deliver.extend(replies);
         }
         if !deliver.is_empty() {
             summary.add(self.deliver_batch(&deliver, outlet)?);
@@ -101,32 +110,50 @@ impl Engine {
 
     /// Received messages: analysed outside the transaction, then committed together.
     fn receive_batch(&self, jobs: &[Job]) -> Result<WorkSummary, EngineError> {
-        let ids: Vec<i64> = jobs.iter().filter_map(|j| j.message_id).collect();
-        let started = Instant::now();
-        let messages: Vec<MessageRecord> = self.store.read(|tx| {
-            ids.iter()
-                .map(|&id| tx.message(id))
-                .collect::<Result<Vec<_>, StoreError>>()
-        })?;
-        let read = started.elapsed();
-        let started = Instant::now();
-        let analyses: Vec<Analysis> = messages
-            .iter()
-            .map(|m| analyze(&m.body, self.specs, &self.partners))
-            .collect();
-        let analysis_time = started.elapsed();
-        let now = self.clock.now();
-        let started = Instant::now();
-        let batch: Vec<_> = jobs.iter().zip(messages.iter().zip(&analyses)).collect();
-        let (received, mut summary) =
-            self.commit_each(&batch, now, |tx, (message, analysis)| {
-                self.commit_received(tx, message, analysis, now)?;
-                Ok(())
+        let mut summary = WorkSummary::default();
+        let mut rest = jobs;
+        while !rest.is_empty() {
+            // Messages up to the batch's bytes (one at least): a batch of large files is
+            // not held, with its analyses, all at once.
+            let started = Instant::now();
+            let messages: Vec<MessageRecord> = self.store.read(|tx| {
+                let mut messages = Vec::new();
+                let mut bytes = 0;
+                for job in rest {
+                    if bytes >= self.config.batch_bytes {
+                        break;
+                    }
+                    let id = job.message_id.ok_or_else(|| {
+                        StoreError::NotFound(format!("receive job {} names no message", job.id))
+                    })?;
+                    let message = tx.message(id)?;
+                    bytes += message.body.len();
+                    messages.push(message);
+                }
+                Ok::<_, StoreError>(messages)
             })?;
-        summary.received += received;
-        // The commit also writes each reply (pure, small): counted as the store's.
-        summary.store_time = read + started.elapsed();
-        summary.analysis_time = analysis_time;
+            let (these, later) = rest.split_at(messages.len());
+            rest = later;
+            summary.store_time += started.elapsed();
+            let started = Instant::now();
+            let analyses: Vec<Analysis> = messages
+                .iter()
+                .map(|m| analyze(&m.body, self.specs, &self.partners))
+                .collect();
+            summary.analysis_time += started.elapsed();
+            let now = self.clock.now();
+            let started = Instant::now();
+            let batch: Vec<_> = these.iter().zip(messages.iter().zip(&analyses)).collect();
+            let (received, failures) =
+                self.commit_each(&batch, now, |tx, (message, analysis)| {
+                    self.commit_received(tx, message, analysis, now)?;
+                    Ok(())
+                })?;
+            summary.received += received;
+            summary.add(failures);
+            // The commit also writes each reply (pure, small): counted as the store's.
+            summary.store_time += started.elapsed();
+        }
         Ok(summary)
     }
 

@@ -124,7 +124,42 @@ impl Tx<'_> {
         document_id: Option<i64>,
         at: NaiveDateTime,
     ) -> Result<i64, StoreError> {
-        self.insert_job(kind, message_id, document_id, JobState::Ready, None, at)
+        self.insert_job(
+            kind,
+            message_id,
+            document_id,
+            JobState::Ready,
+            None,
+            None,
+            at,
+        )
+    }
+
+    /// A job for `owner` to run next, claimed as it is made (until `lease_until`, as
+    /// [`Tx::claim`] would): the worker that receives a message delivers its reply without
+    /// claiming it again. Another worker takes it only after the lease, as any claim.
+    pub fn enqueue_claimed(
+        &mut self,
+        kind: JobKind,
+        message_id: Option<i64>,
+        owner: &str,
+        lease_until: NaiveDateTime,
+        at: NaiveDateTime,
+    ) -> Result<i64, StoreError> {
+        let claim = Some((owner, lease_until));
+        self.insert_job(kind, message_id, None, JobState::Running, None, claim, at)
+    }
+
+    /// `owner`'s claimed jobs of `kind`, oldest first.
+    pub fn claimed_jobs(&mut self, owner: &str, kind: JobKind) -> Result<Vec<Job>, StoreError> {
+        let rows: Vec<JobRow> = jobs::table
+            .filter(jobs::state.eq(JobState::Running.as_str()))
+            .filter(jobs::owner.eq(owner))
+            .filter(jobs::kind.eq(kind.as_str()))
+            .order(jobs::id.asc())
+            .select(job_columns!())
+            .load(self.c())?;
+        Ok(rows.into_iter().filter_map(job).collect())
     }
 
     /// A job that failed before it could run (what a channel refused to take): an
@@ -136,9 +171,18 @@ impl Tx<'_> {
         error: &str,
         at: NaiveDateTime,
     ) -> Result<i64, StoreError> {
-        self.insert_job(kind, message_id, None, JobState::Failed, Some(error), at)
+        self.insert_job(
+            kind,
+            message_id,
+            None,
+            JobState::Failed,
+            Some(error),
+            None,
+            at,
+        )
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn insert_job(
         &mut self,
         kind: JobKind,
@@ -146,6 +190,7 @@ impl Tx<'_> {
         document_id: Option<i64>,
         state: JobState,
         error: Option<&str>,
+        claim: Option<(&str, NaiveDateTime)>,
         at: NaiveDateTime,
     ) -> Result<i64, StoreError> {
         let at = trunc(at);
@@ -155,7 +200,9 @@ impl Tx<'_> {
                 jobs::message_id.eq(message_id),
                 jobs::document_id.eq(document_id),
                 jobs::state.eq(state.as_str()),
-                jobs::attempts.eq(0i64),
+                jobs::owner.eq(claim.map(|(owner, _)| owner)),
+                jobs::lease_until.eq(claim.map(|(_, until)| trunc(until))),
+                jobs::attempts.eq(i64::from(claim.is_some())),
                 jobs::due_at.eq(at),
                 jobs::last_error.eq(error),
                 jobs::created_at.eq(at),
@@ -252,25 +299,7 @@ impl Tx<'_> {
         owner: &str,
         at: NaiveDateTime,
     ) -> Result<(), StoreError> {
-        let done = diesel::update(
-            jobs::table
-                .find(id)
-                .filter(jobs::owner.eq(owner))
-                .filter(jobs::state.eq(JobState::Running.as_str())),
-        )
-        .set((
-            jobs::state.eq(JobState::Done.as_str()),
-            jobs::owner.eq(None::<String>),
-            jobs::lease_until.eq(None::<NaiveDateTime>),
-            jobs::updated_at.eq(trunc(at)),
-        ))
-        .execute(self.c())?;
-        if done == 0 {
-            return Err(StoreError::LostClaim(format!(
-                "job {id} is no longer {owner}'s (its lease ran out and another worker took it)"
-            )));
-        }
-        Ok(())
+        self.complete_jobs(&[id], owner, at)
     }
 
     /// [`Tx::complete_job`] for many jobs in one statement; refused (and nothing done) when
@@ -296,10 +325,12 @@ impl Tx<'_> {
             ))
             .execute(self.c())?;
             if done != chunk.len() {
+                let which = match chunk {
+                    [id] => format!("job {id} is"),
+                    _ => format!("{} of jobs {chunk:?} are", chunk.len() - done),
+                };
                 return Err(StoreError::LostClaim(format!(
-                    "{} of jobs {chunk:?} are no longer {owner}'s (a lease ran out and another \
-                     worker took them)",
-                    chunk.len() - done
+                    "{which} no longer {owner}'s (a lease ran out and another worker took it)"
                 )));
             }
         }
