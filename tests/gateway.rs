@@ -478,3 +478,28 @@ fn one_bad_message_does_not_hold_back_its_batch() {
     assert_eq!(out.len(), 5, "{out:?}");
     assert!(out.iter().all(|m| m.status == "delivered"), "{out:?}");
 }
+
+/// A receive job that names no message (a store edited by hand) is an exception of its
+/// own; the messages claimed with it are received.
+#[test]
+fn a_receive_job_without_its_message_fails_alone() {
+    let mut g = Gateway::new(None);
+    let now = g.engine.clock.now();
+    let orphan = g
+        .engine
+        .store
+        .write(|tx| tx.enqueue(edigate::store::JobKind::Receive, None, None, now))
+        .unwrap();
+    g.drop_file(
+        "bigretail",
+        "po-1.edi",
+        &sample("samples/bigretail/good-850.edi"),
+    );
+    let done = g.run();
+    assert_eq!((done.received, done.failed), (1, 1), "{done:?}");
+    let failed = g.engine.store.read(|tx| tx.failed_jobs()).unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].id, orphan);
+    let reason = failed[0].last_error.clone().unwrap();
+    assert!(reason.contains("names no message"), "{reason}");
+}

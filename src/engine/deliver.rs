@@ -81,18 +81,11 @@ impl Engine {
             .iter()
             .zip(messages.iter().zip(outcomes))
             .partition(|(_, (message, outcome))| message.is_ok() && outcome.is_ok());
-        if !undelivered.is_empty() {
-            let failures = self.store.write(|tx| {
-                let mut failures = WorkSummary::default();
-                for (job, (_, outcome)) in &undelivered {
-                    if let Err(e) = outcome {
-                        failures.count(self.record_failure(tx, job, e, now)?);
-                    }
-                }
-                Ok::<_, EngineError>(failures)
-            })?;
-            summary.add(failures);
-        }
+        let failed: Vec<_> = undelivered
+            .iter()
+            .filter_map(|(job, (_, outcome))| Some((*job, outcome.as_ref().err()?)))
+            .collect();
+        summary.add(self.record_failures(&failed)?);
         let (delivered, failures) = self.commit_each(&batch, now, |tx, (message, outcome)| {
             let (Ok(message), Ok((place, due))) = (message, outcome) else {
                 return Ok(());

@@ -111,7 +111,15 @@ impl Engine {
     /// Received messages: analysed outside the transaction, then committed together.
     fn receive_batch(&self, jobs: &[Job]) -> Result<WorkSummary, EngineError> {
         let mut summary = WorkSummary::default();
-        let mut rest = jobs;
+        let (jobs, without): (Vec<Job>, Vec<Job>) =
+            jobs.iter().cloned().partition(|j| j.message_id.is_some());
+        let errors: Vec<EngineError> = without
+            .iter()
+            .map(|job| EngineError::Permanent(format!("job {} names no message", job.id)))
+            .collect();
+        let failed: Vec<_> = without.iter().zip(&errors).collect();
+        summary.add(self.record_failures(&failed)?);
+        let mut rest = &jobs[..];
         while !rest.is_empty() {
             // Messages up to the batch's bytes (one at least): a batch of large files is
             // not held, with its analyses, all at once.
@@ -123,10 +131,7 @@ impl Engine {
                     if bytes >= self.config.batch_bytes {
                         break;
                     }
-                    let id = job.message_id.ok_or_else(|| {
-                        StoreError::NotFound(format!("receive job {} names no message", job.id))
-                    })?;
-                    let message = tx.message(id)?;
+                    let message = tx.message(job.message_id.unwrap_or_default())?;
                     bytes += message.body.len();
                     messages.push(message);
                 }
@@ -196,6 +201,25 @@ impl Engine {
             }
             Ok((committed, failures))
         })
+    }
+
+    /// [`Engine::record_failure`] for jobs that failed before their batch's transaction.
+    pub(super) fn record_failures(
+        &self,
+        failed: &[(&Job, &EngineError)],
+    ) -> Result<WorkSummary, EngineError> {
+        let mut failures = WorkSummary::default();
+        if failed.is_empty() {
+            return Ok(failures);
+        }
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            for (job, e) in failed {
+                failures.count(self.record_failure(tx, job, e, now)?);
+            }
+            Ok::<_, EngineError>(())
+        })?;
+        Ok(failures)
     }
 
     /// A failed attempt: retried after a backoff (1 s, 2 s, 4 s ... at most an hour), or an
