@@ -2,8 +2,10 @@
 //! compression and MDNs (issue 7).
 //!
 //! Built so far: [`mime`], MIME on raw bytes (headers, multipart parts as the exact bytes
-//! sent, transfer encodings), what signature checks and MICs are computed over. Not built
-//! yet: the HTTP listener and sender, S/MIME (CMS through OpenSSL), compression, MDNs and
+//! sent, transfer encodings), what signature checks and MICs are computed over; [`options`],
+//! what a sender asks of its receipt (Disposition-Notification-Options) and digest names in
+//! every spelling. Not built yet: the HTTP listener and sender, S/MIME (CMS through OpenSSL), compression, MDNs and
 //! their tracking; no partner can be reached over AS2 until they are.
 
 pub mod mime;
+pub mod options;
