@@ -60,11 +60,13 @@ impl Engine {
         };
         let (receive, rest): (Vec<Job>, Vec<Job>) =
             jobs.into_iter().partition(|j| j.kind == JobKind::Receive);
-        let (deliver, send): (Vec<Job>, Vec<Job>) =
+        let (mut deliver, send): (Vec<Job>, Vec<Job>) =
             rest.into_iter().partition(|j| j.kind == JobKind::Deliver);
-        let mut deliver = deliver;
+        let mut received = Ok(());
         if !receive.is_empty() {
-            summary.add(self.receive_batch(&receive)?);
+            // A part of the batch may be committed when a later one fails: its replies go
+            // out all the same, then the failure is reported.
+            received = self.receive_batch(&receive).map(|done| summary.add(done));
             // The replies, claimed for this worker as they were made.
             let started = Instant::now();
             let replies = self
@@ -77,6 +79,7 @@ impl Engine {
         if !deliver.is_empty() {
             summary.add(self.deliver_batch(&deliver, outlet)?);
         }
+        received?;
         for job in send {
             let started = Instant::now();
             let result = self.send(&job);
