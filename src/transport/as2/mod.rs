@@ -9,3 +9,4 @@
 
 pub mod mime;
 pub mod options;
+pub mod smime;

@@ -1,0 +1,325 @@
+use std::path::Path;
+use std::process::Command;
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::BigNum;
+use openssl::hash::MessageDigest;
+use openssl::rsa::Rsa;
+use openssl::x509::{X509Builder, X509NameBuilder};
+
+use super::*;
+
+/// A self-signed RSA-2048 key pair, as partners' AS2 certificates usually are.
+fn key_pair(common_name: &str) -> KeyPair {
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", common_name).unwrap();
+    let name = name.build();
+    let mut builder = X509Builder::new().unwrap();
+    builder.set_version(2).unwrap();
+    builder
+        .set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
+        .unwrap();
+    builder.set_subject_name(&name).unwrap();
+    builder.set_issuer_name(&name).unwrap();
+    builder.set_pubkey(&key).unwrap();
+    builder
+        .set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&Asn1Time::days_from_now(365).unwrap())
+        .unwrap();
+    builder.sign(&key, MessageDigest::sha256()).unwrap();
+    KeyPair {
+        certificate: builder.build(),
+        key,
+    }
+}
+
+fn pairs() -> &'static (KeyPair, KeyPair) {
+    static PAIRS: std::sync::OnceLock<(KeyPair, KeyPair)> = std::sync::OnceLock::new();
+    PAIRS.get_or_init(|| (key_pair("them"), key_pair("someone else")))
+}
+
+/// A MIME entity with bare LFs and every byte value: nothing may be translated.
+fn entity() -> Vec<u8> {
+    let mut e = b"Content-Type: application/edi-x12\r\n\r\nISA*00*\n".to_vec();
+    e.extend(0u8..=255);
+    e.extend_from_slice(b"\r\n\n\r");
+    e
+}
+
+const DIGESTS: [Digest; 5] = [
+    Digest::Sha1,
+    Digest::Sha224,
+    Digest::Sha256,
+    Digest::Sha384,
+    Digest::Sha512,
+];
+
+#[test]
+fn a_signature_is_checked_over_the_exact_bytes_and_names_its_digest() {
+    let (them, _) = pairs();
+    let content = entity();
+    for digest in DIGESTS {
+        let signature = sign_detached(&content, them, digest).unwrap();
+        let signer = verify_detached(
+            &signature,
+            &content,
+            std::slice::from_ref(&them.certificate),
+        )
+        .unwrap();
+        assert_eq!(
+            signer,
+            Signer {
+                certificate: 0,
+                digest
+            }
+        );
+    }
+}
+
+#[test]
+fn a_changed_byte_or_a_canonicalised_line_end_breaks_the_signature() {
+    let (them, _) = pairs();
+    let content = entity();
+    let signature = sign_detached(&content, them, Digest::Sha256).unwrap();
+    let pinned = std::slice::from_ref(&them.certificate);
+    let mut tampered = content.clone();
+    tampered[40] ^= 1;
+    let e = verify_detached(&signature, &tampered, pinned).unwrap_err();
+    assert_eq!(e.failure, Failure::Integrity, "{e}");
+    // What a gateway that "fixes" line ends would check: must not pass.
+    let canonical = String::from_utf8_lossy(&content)
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n");
+    let e = verify_detached(&signature, canonical.as_bytes(), pinned).unwrap_err();
+    assert_eq!(e.failure, Failure::Integrity, "{e}");
+}
+
+#[test]
+fn only_a_pinned_certificate_is_trusted_and_two_are_allowed_during_a_rollover() {
+    let (them, stranger) = pairs();
+    let content = entity();
+    let signature = sign_detached(&content, stranger, Digest::Sha256).unwrap();
+    // The stranger's certificate travels inside the signature: it must not be enough.
+    let e = verify_detached(
+        &signature,
+        &content,
+        std::slice::from_ref(&them.certificate),
+    )
+    .unwrap_err();
+    assert_eq!(e.failure, Failure::UnknownSigner, "{e}");
+    assert!(e.message.contains("CN=someone else"), "{e}");
+    let rollover = [them.certificate.clone(), stranger.certificate.clone()];
+    let signer = verify_detached(&signature, &content, &rollover).unwrap();
+    assert_eq!(signer.certificate, 1);
+}
+
+#[test]
+fn every_cipher_round_trips_and_a_wrong_key_is_a_decryption_failure() {
+    let (them, stranger) = pairs();
+    let content = entity();
+    for cipher in [
+        ContentCipher::TripleDes,
+        ContentCipher::Aes128Cbc,
+        ContentCipher::Aes192Cbc,
+        ContentCipher::Aes256Cbc,
+        ContentCipher::Aes128Gcm,
+        ContentCipher::Aes256Gcm,
+    ] {
+        let enveloped = encrypt(&content, &them.certificate, cipher).unwrap();
+        assert_eq!(
+            decrypt(&enveloped, std::slice::from_ref(them)).unwrap(),
+            content,
+            "{cipher:?}"
+        );
+        // During a rollover the old and the new key are both tried.
+        assert_eq!(
+            decrypt(&enveloped, &[stranger.clone(), them.clone()]).unwrap(),
+            content
+        );
+        let e = decrypt(&enveloped, std::slice::from_ref(stranger)).unwrap_err();
+        assert_eq!(e.failure, Failure::Decryption, "{e}");
+    }
+}
+
+#[test]
+fn garbage_is_malformed_not_a_panic() {
+    let (them, _) = pairs();
+    let pinned = std::slice::from_ref(&them.certificate);
+    for input in [
+        &b""[..],
+        b"\x30",
+        b"\x30\x80",
+        b"not der at all",
+        &[0xff; 64],
+    ] {
+        assert_eq!(
+            verify_detached(input, b"x", pinned).unwrap_err().failure,
+            Failure::Malformed
+        );
+        assert_eq!(
+            verify_enclosed(input, pinned).unwrap_err().failure,
+            Failure::Malformed
+        );
+        assert_eq!(
+            decrypt(input, std::slice::from_ref(them))
+                .unwrap_err()
+                .failure,
+            Failure::Malformed
+        );
+    }
+    // A well-formed CMS of the wrong kind.
+    let enveloped = encrypt(b"x", &them.certificate, ContentCipher::Aes128Cbc).unwrap();
+    assert_eq!(
+        verify_detached(&enveloped, b"x", pinned)
+            .unwrap_err()
+            .failure,
+        Failure::Malformed
+    );
+}
+
+#[test]
+fn cipher_names_in_every_spelling() {
+    for (name, cipher) in [
+        ("aes128-cbc", ContentCipher::Aes128Cbc),
+        ("aes_128_cbc", ContentCipher::Aes128Cbc),
+        ("AES-256-CBC", ContentCipher::Aes256Cbc),
+        ("aes192", ContentCipher::Aes192Cbc),
+        ("3des", ContentCipher::TripleDes),
+        ("tripledes_192_cbc", ContentCipher::TripleDes),
+        ("des-ede3-cbc", ContentCipher::TripleDes),
+        ("aes256-gcm", ContentCipher::Aes256Gcm),
+    ] {
+        assert_eq!(ContentCipher::from_name(name), Some(cipher), "{name}");
+        assert_eq!(ContentCipher::from_name(cipher.name()), Some(cipher));
+    }
+    assert_eq!(ContentCipher::from_name("rc2-40"), None);
+}
+
+/// The `openssl` command line, the reference other products are tested against, when present.
+fn openssl_cli() -> Option<&'static str> {
+    let found = Command::new("openssl")
+        .arg("version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if found {
+        Some("openssl")
+    } else if std::env::var("EDIGATE_REQUIRE_PEERS").as_deref() == Ok("1") {
+        panic!("the openssl command is not installed (EDIGATE_REQUIRE_PEERS=1)");
+    } else {
+        eprintln!("skipped: the openssl command is not installed");
+        None
+    }
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn run(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("openssl").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn openssl_reads_ours_and_we_read_its_streamed_ber() {
+    let Some(_) = openssl_cli() else { return };
+    let (them, _) = pairs();
+    let dir = tempfile::tempdir().unwrap();
+    let content = entity();
+    let content_file = write(dir.path(), "content", &content);
+    let cert = write(dir.path(), "cert.pem", &them.certificate.to_pem().unwrap());
+    let key = write(
+        dir.path(),
+        "key.pem",
+        &them.key.private_key_to_pem_pkcs8().unwrap(),
+    );
+
+    // Ours, checked and opened by OpenSSL.
+    let signature = write(
+        dir.path(),
+        "sig.der",
+        &sign_detached(&content, them, Digest::Sha384).unwrap(),
+    );
+    run(&[
+        "cms",
+        "-verify",
+        "-binary",
+        "-noverify",
+        "-inform",
+        "DER",
+        "-in",
+        &signature,
+        "-content",
+        &content_file,
+        "-certfile",
+        &cert,
+        "-out",
+        "/dev/null",
+    ]);
+    let enveloped = write(
+        dir.path(),
+        "env.der",
+        &encrypt(&content, &them.certificate, ContentCipher::Aes192Cbc).unwrap(),
+    );
+    assert_eq!(
+        run(&[
+            "cms", "-decrypt", "-binary", "-inform", "DER", "-in", &enveloped, "-recip", &cert,
+            "-inkey", &key
+        ]),
+        content
+    );
+
+    // OpenSSL's, streamed: indefinite-length BER, as Java products send.
+    let streamed = run(&[
+        "cms",
+        "-sign",
+        "-binary",
+        "-stream",
+        "-md",
+        "sha512",
+        "-outform",
+        "DER",
+        "-in",
+        &content_file,
+        "-signer",
+        &cert,
+        "-inkey",
+        &key,
+    ]);
+    assert_eq!(
+        &streamed[..2],
+        b"\x30\x80",
+        "expected indefinite-length BER from -stream"
+    );
+    let (signer, enclosed) =
+        verify_enclosed(&streamed, std::slice::from_ref(&them.certificate)).unwrap();
+    assert_eq!((signer.digest, enclosed), (Digest::Sha512, content.clone()));
+    let streamed = run(&[
+        "cms",
+        "-encrypt",
+        "-binary",
+        "-stream",
+        "-des3",
+        "-outform",
+        "DER",
+        "-in",
+        &content_file,
+        &cert,
+    ]);
+    assert_eq!(&streamed[..2], b"\x30\x80");
+    assert_eq!(
+        decrypt(&streamed, std::slice::from_ref(them)).unwrap(),
+        content
+    );
+}
