@@ -4,9 +4,14 @@
 //! Built so far: [`mime`], MIME on raw bytes (headers, multipart parts as the exact bytes
 //! sent, transfer encodings), what signature checks and MICs are computed over; [`options`],
 //! what a sender asks of its receipt (Disposition-Notification-Options) and digest names in
-//! every spelling. Not built yet: the HTTP listener and sender, S/MIME (CMS through OpenSSL), compression, MDNs and
-//! their tracking; no partner can be reached over AS2 until they are.
+//! every spelling; [`http`], the station's HTTP/1.1 listener and the sender's client, plain
+//! or TLS, with the limits and timeouts a public endpoint needs and no AS2 meaning. Not
+//! built yet: S/MIME (CMS through OpenSSL), compression, MDNs and their tracking; no
+//! partner can be reached over AS2 until they are.
 
+pub mod http;
 pub mod mime;
 pub mod options;
 pub mod smime;
+#[cfg(test)]
+pub(crate) mod test_pki;
