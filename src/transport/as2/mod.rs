@@ -6,9 +6,15 @@
 //! what a sender asks of its receipt (Disposition-Notification-Options) and digest names in
 //! every spelling; [`http`], the station's HTTP/1.1 listener and the sender's client, plain
 //! or TLS, with the limits and timeouts a public endpoint needs and no AS2 meaning. Not
-//! built yet: S/MIME (CMS through OpenSSL), compression, MDNs and their tracking; no
+//! built yet: S/MIME (CMS through OpenSSL), MDNs and their tracking; no
 //! partner can be reached over AS2 until they are.
+//!
+//! [`compress`]: CMS CompressedData (RFC 3274) written and read by hand, as Debian's OpenSSL
+//! has no zlib, over [`ber`], a small BER reader (the indefinite lengths and chunked strings
+//! of Java products) that also tells which kind of CMS ContentInfo a body holds.
 
+pub mod ber;
+pub mod compress;
 pub mod http;
 pub mod mime;
 pub mod options;
