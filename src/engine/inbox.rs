@@ -5,7 +5,9 @@
 use sha2::{Digest, Sha256};
 
 use super::{Engine, EngineError};
-use crate::store::{Direction, JobKind, NewMessage};
+use chrono::NaiveDateTime;
+
+use crate::store::{Direction, JobKind, NewMessage, Tx};
 
 /// A message as it arrived.
 #[derive(Debug, Clone)]
@@ -84,44 +86,73 @@ impl Engine {
         let hashes: Vec<String> = arrivals.iter().map(|a| sha256_hex(&a.bytes)).collect();
         let now = self.clock.now();
         self.store.write(|tx| {
-            let mut accepted = Vec::with_capacity(arrivals.len());
-            for (arrival, sha) in arrivals.iter().zip(&hashes) {
-                let duplicate_of = tx.received_with_sha256(sha)?;
-                let note = duplicate_of
-                    .map(|d| format!("the same content as message {d}: not processed again"));
-                let status = if duplicate_of.is_some() {
-                    "duplicate"
-                } else {
-                    "received"
-                };
-                let id = tx.insert_message(&NewMessage {
-                    direction: Direction::In,
-                    kind: "x12",
-                    partner: arrival.partner.as_deref(),
-                    channel: &arrival.channel,
-                    origin: arrival.origin.as_deref(),
-                    sha256: sha,
-                    body: &arrival.bytes,
-                    status,
-                    duplicate_of,
-                    note: note.as_deref(),
-                    at: now,
-                })?;
-                let actor = format!(
-                    "{}:{}",
-                    arrival.channel,
-                    arrival.partner.as_deref().unwrap_or("-")
-                );
-                tx.audit(&actor, "message", id, None, status, note.as_deref(), now)?;
-                // A copy is still answered (TA1 025 when the partner's policy asks for one).
-                tx.enqueue(JobKind::Receive, Some(id), None, now)?;
-                accepted.push(Accepted {
-                    message_id: id,
-                    duplicate_of,
-                    sha256: sha.clone(),
-                });
-            }
-            Ok::<_, EngineError>(accepted)
+            arrivals
+                .iter()
+                .zip(&hashes)
+                .map(|(arrival, sha)| keep(tx, arrival, sha, now))
+                .collect::<Result<Vec<_>, EngineError>>()
         })
     }
+
+    /// Keeps `arrival` (when there is one) and, in the same transaction, what the channel
+    /// records about it (an AS2 exchange and its MDN): either both are durable or neither.
+    pub fn accept_with<T>(
+        &self,
+        arrival: Option<&Arrival>,
+        then: impl FnOnce(&mut Tx<'_>, Option<&Accepted>, NaiveDateTime) -> Result<T, EngineError>,
+    ) -> Result<(Option<Accepted>, T), EngineError> {
+        let sha = arrival.map(|a| sha256_hex(&a.bytes));
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let accepted = match (arrival, &sha) {
+                (Some(arrival), Some(sha)) => Some(keep(tx, arrival, sha, now)?),
+                _ => None,
+            };
+            let recorded = then(tx, accepted.as_ref(), now)?;
+            Ok::<_, EngineError>((accepted, recorded))
+        })
+    }
+}
+
+/// One arrival stored and queued for processing (a copy of an earlier one marked so).
+fn keep(
+    tx: &mut Tx<'_>,
+    arrival: &Arrival,
+    sha: &str,
+    now: NaiveDateTime,
+) -> Result<Accepted, EngineError> {
+    let duplicate_of = tx.received_with_sha256(sha)?;
+    let note =
+        duplicate_of.map(|d| format!("the same content as message {d}: not processed again"));
+    let status = if duplicate_of.is_some() {
+        "duplicate"
+    } else {
+        "received"
+    };
+    let id = tx.insert_message(&NewMessage {
+        direction: Direction::In,
+        kind: "x12",
+        partner: arrival.partner.as_deref(),
+        channel: &arrival.channel,
+        origin: arrival.origin.as_deref(),
+        sha256: sha,
+        body: &arrival.bytes,
+        status,
+        duplicate_of,
+        note: note.as_deref(),
+        at: now,
+    })?;
+    let actor = format!(
+        "{}:{}",
+        arrival.channel,
+        arrival.partner.as_deref().unwrap_or("-")
+    );
+    tx.audit(&actor, "message", id, None, status, note.as_deref(), now)?;
+    // A copy is still answered (TA1 025 when the partner's policy asks for one).
+    tx.enqueue(JobKind::Receive, Some(id), None, now)?;
+    Ok(Accepted {
+        message_id: id,
+        duplicate_of,
+        sha256: sha.to_string(),
+    })
 }

@@ -157,10 +157,17 @@ pub struct RawTransport {
 pub struct As2 {
     /// Where we POST messages to the partner.
     pub url: String,
-    /// The partner's certificate (signature checks, encryption to them).
+    /// The partner's certificate (signature checks, encryption to them); a PEM with two
+    /// during a rollover (both accepted for signatures, the first encrypted to).
     pub partner_certificate: Secret,
-    /// Our private key for signing and decrypting.
+    /// Our private key and its certificate (one PEM) for signing and decrypting.
     pub our_key: Secret,
+    /// Our next key during a rollover: messages encrypted to either are opened.
+    #[serde(default)]
+    pub our_next_key: Option<Secret>,
+    /// The CA that issued the partner's TLS certificate, when it is not a public one.
+    #[serde(default)]
+    pub tls_ca: Option<Secret>,
     #[serde(default = "yes")]
     pub sign: bool,
     #[serde(default = "yes")]
@@ -170,6 +177,54 @@ pub struct As2 {
     /// `sync` or `async`.
     #[serde(default = "sync")]
     pub mdn: String,
+    /// Whether we ask for a signed MDN.
+    #[serde(default = "yes")]
+    pub signed_mdn: bool,
+    /// The digest we sign with and ask the MDN's MIC in: sha-256 unless the partner needs
+    /// another (sha1 only for legacy partners).
+    #[serde(default = "sha256")]
+    pub digest: String,
+    /// The cipher we encrypt with: aes128-cbc unless the partner needs another (3des only
+    /// for legacy partners; aes*-gcm only where agreed).
+    #[serde(default = "aes128")]
+    pub cipher: String,
+    /// What the partner must do to what it sends us (insufficient-message-security
+    /// otherwise); as we do when left out.
+    #[serde(default)]
+    pub require_signed: Option<bool>,
+    #[serde(default)]
+    pub require_encrypted: Option<bool>,
+    /// Accept AES-GCM (authenticated-enveloped-data) from the partner.
+    #[serde(default)]
+    pub accept_gcm: bool,
+}
+
+/// Digest names as profiles may write them (any case, with or without dashes).
+pub const AS2_DIGESTS: [&str; 5] = ["sha1", "sha224", "sha256", "sha384", "sha512"];
+/// Cipher names as profiles may write them (any case, with or without dashes).
+pub const AS2_CIPHERS: [&str; 6] = [
+    "3des",
+    "aes128cbc",
+    "aes192cbc",
+    "aes256cbc",
+    "aes128gcm",
+    "aes256gcm",
+];
+
+/// A name without case, dashes or underscores: how the lists above are compared.
+pub fn algorithm_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+fn sha256() -> String {
+    "sha-256".to_owned()
+}
+
+fn aes128() -> String {
+    "aes128-cbc".to_owned()
 }
 
 fn sync() -> String {
@@ -752,6 +807,30 @@ impl Resolver<'_> {
                 exists,
             );
             self.secret("transport.as2.our_key", &as2.our_key, exists);
+            if let Some(next) = &as2.our_next_key {
+                self.secret("transport.as2.our_next_key", next, exists);
+            }
+            if let Some(ca) = &as2.tls_ca {
+                self.secret("transport.as2.tls_ca", ca, exists);
+            }
+            if !AS2_DIGESTS.contains(&algorithm_key(&as2.digest).as_str()) {
+                self.error(
+                    "transport.as2.digest",
+                    format!(
+                        "is '{}'; allowed: sha1, sha-224, sha-256, sha-384, sha-512",
+                        as2.digest
+                    ),
+                );
+            }
+            if !AS2_CIPHERS.contains(&algorithm_key(&as2.cipher).as_str()) {
+                self.error(
+                    "transport.as2.cipher",
+                    format!(
+                        "is '{}'; allowed: aes128-cbc, aes192-cbc, aes256-cbc, aes128-gcm, aes256-gcm, 3des",
+                        as2.cipher
+                    ),
+                );
+            }
             if !matches!(as2.mdn.as_str(), "sync" | "async") {
                 self.error(
                     "transport.as2.mdn",

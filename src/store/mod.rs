@@ -7,6 +7,7 @@
 //! [`Store::write`] / [`Store::read`], and plain records. Every call blocks; async callers
 //! run it on their runtime's blocking pool.
 
+mod as2;
 mod audit;
 mod counters;
 mod envelopes;
@@ -17,6 +18,7 @@ mod records;
 mod schema;
 mod tracking;
 
+pub use as2::{As2Exchange, MdnUpdate, NewAs2Exchange};
 pub use audit::AuditEntry;
 pub use envelopes::{
     AckRecord, GroupRecord, InterchangeRecord, NewAck, NewGroup, NewInterchange, NewSet, SetRecord,

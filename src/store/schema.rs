@@ -174,6 +174,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    as2_exchanges (id) {
+        id -> BigInt,
+        direction -> Text,
+        partner -> Nullable<Text>,
+        as2_from -> Text,
+        as2_message_id -> Text,
+        message_id -> Nullable<BigInt>,
+        status -> Text,
+        disposition -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        mic -> Nullable<Text>,
+        mdn_mode -> Text,
+        mdn -> Nullable<Binary>,
+        request -> Binary,
+        mdn_due_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     messages,
     interchanges,
@@ -186,4 +207,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     control_numbers,
     audit_log,
+    as2_exchanges,
 );

@@ -398,6 +398,59 @@ pub fn decode_base64(encoded: &[u8]) -> Result<Vec<u8>, MimeError> {
     Ok(out)
 }
 
+/// Base64 for a MIME body: lines of 76 characters ended by CRLF (RFC 2045 §6.8).
+pub fn encode_base64_lines(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() / 57 * 78 + 80);
+    for chunk in bytes.chunks(57) {
+        out.extend_from_slice(openssl::base64::encode_block(chunk).as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// A multipart body: each part (an entity, headers and body, as given) between delimiters
+/// of `boundary`, CRLF line ends, the closing delimiter last.
+pub fn write_multipart(boundary: &str, parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        parts
+            .iter()
+            .map(|p| p.len() + boundary.len() + 8)
+            .sum::<usize>()
+            + 8,
+    );
+    for part in parts {
+        out.extend_from_slice(b"--");
+        out.extend_from_slice(boundary.as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(part);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"--");
+    out.extend_from_slice(boundary.as_bytes());
+    out.extend_from_slice(b"--\r\n");
+    out
+}
+
+/// A boundary that occurs in none of `parts`: made from `seed` (unique per message, so two
+/// messages never share one) and lengthened in the rare case it collides with the content.
+pub fn boundary_for(seed: &str, parts: &[&[u8]]) -> String {
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::digest(seed.as_bytes());
+    let mut boundary = String::from("----=_edigate_");
+    for b in &hash[..12] {
+        boundary.push_str(&format!("{b:02x}"));
+    }
+    let mut n = 0u32;
+    while parts
+        .iter()
+        .any(|p| memchr::memmem::find(p, boundary.as_bytes()).is_some())
+    {
+        n += 1;
+        boundary.push_str(&format!("_{n}"));
+    }
+    boundary
+}
+
 /// Quoted-printable (RFC 2045 §6.7): "=XX" a byte, "=" at a line's end a soft break; an "="
 /// that is neither is kept as it is (what mail readers do).
 pub fn decode_quoted_printable(encoded: &[u8]) -> Vec<u8> {

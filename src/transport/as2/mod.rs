@@ -1,23 +1,25 @@
 //! AS2 (RFC 4130): receiving and sending EDI over HTTP(S) with S/MIME signing, encryption,
 //! compression and MDNs (issue 7).
 //!
-//! Built so far: [`mime`], MIME on raw bytes (headers, multipart parts as the exact bytes
-//! sent, transfer encodings), what signature checks and MICs are computed over; [`options`],
-//! what a sender asks of its receipt (Disposition-Notification-Options) and digest names in
-//! every spelling; [`http`], the station's HTTP/1.1 listener and the sender's client, plain
-//! or TLS, with the limits and timeouts a public endpoint needs and no AS2 meaning. Not
-//! built yet: S/MIME (CMS through OpenSSL), MDNs and their tracking; no
-//! partner can be reached over AS2 until they are.
-//!
-//! [`compress`]: CMS CompressedData (RFC 3274) written and read by hand, as Debian's OpenSSL
-//! has no zlib, over [`ber`], a small BER reader (the indefinite lengths and chunked strings
-//! of Java products) that also tells which kind of CMS ContentInfo a body holds.
+//! Receiving: [`http`] takes the request, [`station`] finds the partner and answers resends,
+//! [`inbound`] opens the message ([`smime`], [`compress`] over [`ber`], [`mime`]) and computes
+//! the [`mic`], [`mdn`] builds the receipt as [`options`] asked. Sending: [`outbound`] builds
+//! a message and its expected MIC; taking messages from the outbox, posting them and
+//! checking their MDNs is not built yet, so no message of ours goes out over AS2.
 
 pub mod ber;
 pub mod compress;
 pub mod http;
+pub mod inbound;
+pub mod mdn;
+pub mod mic;
 pub mod mime;
+pub mod names;
 pub mod options;
+pub mod outbound;
 pub mod smime;
+pub mod station;
+#[cfg(test)]
+mod test_keys;
 #[cfg(test)]
 pub(crate) mod test_pki;

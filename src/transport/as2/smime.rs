@@ -71,7 +71,8 @@ fn openssl_reason(e: &openssl::error::ErrorStack) -> String {
         .map(|e| e.reason().unwrap_or("unknown reason").to_string())
         .collect();
     if reasons.is_empty() {
-        "no reason given by OpenSSL".to_string()
+        // What OpenSSL leaves unsaid when none of the recipients is the certificate given.
+        "OpenSSL gave no reason; most likely it is encrypted to another certificate".to_string()
     } else {
         reasons.join("; ")
     }

@@ -1,44 +1,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::BigNum;
-use openssl::hash::MessageDigest;
-use openssl::rsa::Rsa;
-use openssl::x509::{X509Builder, X509NameBuilder};
-
 use super::*;
+use crate::transport::as2::test_keys;
 
-/// A self-signed RSA-2048 key pair, as partners' AS2 certificates usually are.
-fn key_pair(common_name: &str) -> KeyPair {
-    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-    let mut name = X509NameBuilder::new().unwrap();
-    name.append_entry_by_text("CN", common_name).unwrap();
-    let name = name.build();
-    let mut builder = X509Builder::new().unwrap();
-    builder.set_version(2).unwrap();
-    builder
-        .set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
-        .unwrap();
-    builder.set_subject_name(&name).unwrap();
-    builder.set_issuer_name(&name).unwrap();
-    builder.set_pubkey(&key).unwrap();
-    builder
-        .set_not_before(&Asn1Time::days_from_now(0).unwrap())
-        .unwrap();
-    builder
-        .set_not_after(&Asn1Time::days_from_now(365).unwrap())
-        .unwrap();
-    builder.sign(&key, MessageDigest::sha256()).unwrap();
-    KeyPair {
-        certificate: builder.build(),
-        key,
-    }
-}
-
-fn pairs() -> &'static (KeyPair, KeyPair) {
-    static PAIRS: std::sync::OnceLock<(KeyPair, KeyPair)> = std::sync::OnceLock::new();
-    PAIRS.get_or_init(|| (key_pair("them"), key_pair("someone else")))
+fn pairs() -> (&'static KeyPair, &'static KeyPair) {
+    (test_keys::them(), test_keys::stranger())
 }
 
 /// A MIME entity with bare LFs and every byte value: nothing may be translated.

@@ -1,0 +1,1 @@
+DROP TABLE as2_exchanges;
