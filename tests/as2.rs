@@ -53,6 +53,30 @@ fn key_pair(dir: &Path, name: &str) {
     std::fs::write(dir.join(format!("{name}.pem")), [key, cert].concat()).unwrap();
 }
 
+/// `<dir>/partners`: BigRetail's profile with its files travelling over AS2, and the keys
+/// (`keys/us.pem` ours, `keys/them.*` BigRetail's, `keys/stranger.*` nobody's). `require`:
+/// the profile requires BigRetail's messages to be signed and encrypted.
+fn as2_partners(dir: &Path, require: bool) -> PathBuf {
+    let partners_dir = dir.join("partners");
+    let keys = partners_dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    for name in ["us", "them", "stranger"] {
+        key_pair(&keys, name);
+    }
+    let profile = std::fs::read_to_string(common::repo("partners/bigretail.toml")).unwrap();
+    let start = profile.find("[transport.folder]").unwrap();
+    let end = profile[start..]
+        .find("\n\n")
+        .map_or(profile.len(), |i| start + i);
+    let profile = format!(
+        "{}[transport.as2]\nurl = \"http://127.0.0.1:9/as2\"\npartner_certificate = {{ path = \"keys/them.crt\" }}\nour_key = {{ path = \"keys/us.pem\" }}\nrequire_signed = {require}\nrequire_encrypted = {require}\n{}",
+        &profile[..start],
+        &profile[end..]
+    );
+    std::fs::write(partners_dir.join("bigretail.toml"), profile).unwrap();
+    partners_dir
+}
+
 /// edigate with one AS2 partner (BigRetail's profile on AS2) and its station listening.
 struct Gateway {
     engine: Arc<Engine>,
@@ -63,25 +87,10 @@ struct Gateway {
 }
 
 impl Gateway {
-    /// `require`: the profile requires BigRetail's messages to be signed and encrypted.
     fn start(max_body_bytes: u64, require: bool) -> Gateway {
         let dir = tempfile::tempdir().unwrap();
-        let keys = dir.path().join("partners/keys");
-        std::fs::create_dir_all(&keys).unwrap();
-        for name in ["us", "them", "stranger"] {
-            key_pair(&keys, name);
-        }
-        let profile = std::fs::read_to_string(common::repo("partners/bigretail.toml")).unwrap();
-        let start = profile.find("[transport.folder]").unwrap();
-        let end = profile[start..]
-            .find("\n\n")
-            .map_or(profile.len(), |i| start + i);
-        let profile = format!(
-            "{}[transport.as2]\nurl = \"http://127.0.0.1:9/as2\"\npartner_certificate = {{ path = \"keys/them.crt\" }}\nour_key = {{ path = \"keys/us.pem\" }}\nrequire_signed = {require}\nrequire_encrypted = {require}\n{}",
-            &profile[..start],
-            &profile[end..]
-        );
-        let partners_dir = dir.path().join("partners");
+        let partners_dir = as2_partners(dir.path(), require);
+        let profile = std::fs::read_to_string(partners_dir.join("bigretail.toml")).unwrap();
         let (directory, errors) =
             Directory::read(&[("bigretail.toml".into(), profile)], &|p: &str| {
                 partners_dir.join(p).exists()
@@ -220,7 +229,11 @@ fn pyas2lib_ready() -> bool {
 
 impl Pyas2lib {
     fn config(&self, gateway: &Gateway, store: &Path) -> PathBuf {
-        let keys = gateway.keys();
+        self.config_in(&gateway.keys(), store)
+    }
+
+    /// The configuration with the keys of `keys`, the station's store in `store`.
+    fn config_in(&self, keys: &Path, store: &Path) -> PathBuf {
         let config = serde_json::json!({
             "our": {"as2_name": self.as2_name, "key_pem": keys.join(format!("{}.key", self.signs_as)), "cert_pem": keys.join(format!("{}.crt", self.signs_as))},
             "partner": {
@@ -558,4 +571,173 @@ fn a_resend_with_the_same_message_id_gets_the_stored_mdn_and_is_not_processed_ag
         .unwrap();
     assert_eq!(messages.len(), 1, "one payload kept: {messages:?}");
     assert_eq!(first["mdn_mic"], again["mdn_mic"], "the same receipt");
+}
+
+/// Runs `openssl` (the command) with `args` in `dir`.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        common::text(&out)
+    );
+}
+
+#[test]
+fn serve_takes_a_message_over_tls_from_pyas2lib() {
+    if !pyas2lib_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let partners = as2_partners(dir.path(), true);
+    // A CA made for the test, and the station's certificate for 127.0.0.1 from it.
+    let tls = dir.path().join("tls");
+    std::fs::create_dir_all(&tls).unwrap();
+    openssl(
+        &tls,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=edigate test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+        ],
+    );
+    openssl(
+        &tls,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "station.key",
+            "-out",
+            "station.csr",
+        ],
+    );
+    std::fs::write(
+        tls.join("san.ext"),
+        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        &tls,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "station.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "station.crt",
+        ],
+    );
+    std::fs::write(
+        dir.path().join("edigate.toml"),
+        format!(
+            "data_dir = \"data\"\npartners = \"{}\"\n[as2]\nlisten = \"127.0.0.1:0\"\ntls_certificate = \"tls/station.crt\"\ntls_key = \"tls/station.key\"\n",
+            partners.display()
+        ),
+    )
+    .unwrap();
+    let mut serve = Killed(
+        Command::new(env!("CARGO_BIN_EXE_edigate"))
+            .args(["serve", "--config"])
+            .arg(dir.path().join("edigate.toml"))
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = std::io::BufReader::new(serve.0.stderr.take().unwrap());
+    let url = loop {
+        let mut line = String::new();
+        assert!(
+            std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() > 0,
+            "serve ended before its station listened"
+        );
+        if let Some(at) = line.find("AS2 station at ") {
+            let rest = &line[at + "AS2 station at ".len()..];
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    // Keep reading serve's log so that it never blocks on a full pipe.
+    let log = std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut rest);
+        rest
+    });
+    let station = Pyas2lib {
+        compress: true,
+        ..Pyas2lib::default()
+    };
+    let store = dir.path().join("station");
+    let ca = tls.join("ca.crt");
+    let ca = ca.to_str().unwrap();
+    let gateway_url = url.clone();
+    let send = |extra: &[&str]| {
+        let config = station.config_in(&partners.join("keys"), &store);
+        let payload = store.join("payload.edi");
+        std::fs::write(&payload, order()).unwrap();
+        Command::new("python3")
+            .arg(common::repo("tests/peers/as2_station.py"))
+            .args(["send", "--config"])
+            .arg(&config)
+            .args(["--url", &gateway_url, "--payload"])
+            .arg(&payload)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = send(&["--ca", ca]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    processed(&result);
+    // Without the CA the partner's product refuses our certificate.
+    let out = send(&[]);
+    assert!(
+        !out.status.success() && common::text(&out).contains("CERTIFICATE_VERIFY_FAILED"),
+        "{}",
+        common::text(&out)
+    );
+    // SIGTERM: serve stops cleanly and the message is in its store.
+    unsafe { libc::kill(serve.0.id() as i32, libc::SIGTERM) };
+    let status = serve.0.wait().unwrap();
+    let log = log.join().unwrap();
+    assert!(status.success(), "serve: {status}\n{log}");
+    let store = Store::open(&dir.path().join("data/edigate.db").display().to_string()).unwrap();
+    let id = format!("<{}>", result["message_id"].as_str().unwrap());
+    let exchange = store
+        .read(|tx| tx.as2_exchange_by_message_id(Direction::In, "BIGRETAIL-AS2", &id))
+        .unwrap()
+        .expect("the exchange is stored");
+    assert_eq!(exchange.status, "processed");
+    let kept = store
+        .read(|tx| tx.message(exchange.message_id.unwrap()))
+        .unwrap();
+    assert_eq!(kept.body, order());
 }

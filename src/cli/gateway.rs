@@ -46,6 +46,28 @@ struct ConfigFile {
     engine: EngineSection,
     #[serde(default)]
     folders: FolderSection,
+    /// The AS2 station; none when the section is left out.
+    as2: Option<As2Section>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct As2Section {
+    /// Where the station listens, `address:port` (say 0.0.0.0:4080 to take partners'
+    /// connections from outside).
+    listen: String,
+    /// The station's URL path (default /as2).
+    path: Option<String>,
+    /// TLS: the certificate chain and its key (PEM); plain HTTP when left out, for a
+    /// station behind a proxy that ends TLS.
+    tls_certificate: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    /// The largest message taken, in MB (100); larger ones are refused with 413.
+    max_message_mb: Option<u64>,
+    /// The most a compressed message may expand to, in MB (512).
+    max_decompressed_mb: Option<u64>,
+    /// How long a partner may take to send one message, in seconds (300).
+    read_timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +116,18 @@ pub struct Settings {
     pub settle: Duration,
     pub overdue_check: Duration,
     pub max_file_bytes: u64,
+    pub as2: Option<As2Settings>,
+}
+
+/// The AS2 station's settings, resolved.
+#[derive(Debug, Clone)]
+pub struct As2Settings {
+    pub listen: std::net::SocketAddr,
+    pub path: String,
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub max_message_bytes: u64,
+    pub max_decompressed_bytes: usize,
+    pub read_timeout: Duration,
 }
 
 impl GatewayArgs {
@@ -139,6 +173,31 @@ impl GatewayArgs {
         if let Some(n) = e.batch_mb {
             engine.batch_bytes = usize::try_from(n.clamp(1, 4096) << 20).unwrap_or(usize::MAX);
         }
+        let as2 = match &file.as2 {
+            None => None,
+            Some(a) => Some(As2Settings {
+                listen: a.listen.parse().with_context(|| {
+                    format!(
+                        "[as2] listen = '{}' is not address:port (for example 0.0.0.0:4080)",
+                        a.listen
+                    )
+                })?,
+                path: a.path.clone().unwrap_or_else(|| "/as2".into()),
+                tls: match (&a.tls_certificate, &a.tls_key) {
+                    (Some(c), Some(k)) => Some((base.join(c), base.join(k))),
+                    (None, None) => None,
+                    _ => bail!(
+                        "[as2] give both tls_certificate and tls_key, or neither (plain HTTP)"
+                    ),
+                },
+                max_message_bytes: a.max_message_mb.unwrap_or(100).max(1) << 20,
+                max_decompressed_bytes: usize::try_from(
+                    a.max_decompressed_mb.unwrap_or(512).max(1) << 20,
+                )
+                .unwrap_or(usize::MAX),
+                read_timeout: Duration::from_secs(a.read_timeout_seconds.unwrap_or(300).max(1)),
+            }),
+        };
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Settings {
             data_dir,
@@ -150,6 +209,7 @@ impl GatewayArgs {
             settle: Duration::from_millis(file.folders.settle_ms.unwrap_or(1000)),
             overdue_check: Duration::from_secs(e.overdue_check_seconds.unwrap_or(60).max(1)),
             max_file_bytes: file.folders.max_file_mb.unwrap_or(512).max(1) * 1024 * 1024,
+            as2,
         })
     }
 }

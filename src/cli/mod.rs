@@ -16,6 +16,7 @@ mod parse;
 mod partners;
 mod serve;
 mod specs;
+mod station;
 mod status;
 mod tee;
 mod translate;

@@ -138,6 +138,12 @@ async fn serve(
     let total = Arc::new(Mutex::new(WorkSummary::default()));
     let mut tasks = JoinSet::new();
 
+    // The AS2 station, when [as2] says where it listens.
+    let station = super::station::start(&engine, &settings, wake.clone(), stop.clone()).await?;
+    if let Some((described, _)) = &station {
+        log(&format!("AS2 station at {described}"));
+    }
+
     // Signals: the first one stops taking files and jobs; jobs in flight finish.
     {
         let stop_tx = stop_tx.clone();
@@ -276,6 +282,10 @@ async fn serve(
         }
     }
     while tasks.join_next().await.is_some() {}
+    if let Some((_, task)) = station {
+        // Requests in flight are answered (their messages are committed) before the end.
+        let _ = task.await;
+    }
     let e = engine.clone();
     let released = tokio::task::spawn_blocking(move || {
         let now = e.clock.now();

@@ -14,7 +14,7 @@ Commands
         else the answer is an empty 200 and the MDN is posted to the Receipt-Delivery-Option
         URL from a thread.
 
-    as2_station.py send --config C --url URL --payload FILE [--message-id ID] [--mdn-url URL]
+    as2_station.py send --config C --url URL --payload FILE [--message-id ID] [--mdn-url URL] [--ca PEM]
                         [--timeout S] [--tamper]
         Builds one message of FILE's bytes, POSTs it to URL (with a Content-Length, never
         chunked) and prints one JSON line on stdout:
@@ -97,6 +97,7 @@ import http.client
 import http.server
 import json
 import os
+import ssl
 import sys
 import threading
 import traceback
@@ -413,12 +414,20 @@ def flip_byte(data, signed):
     return data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :]
 
 
-def post(url, headers, body, timeout):
-    """POSTs body with a Content-Length; returns (status, header pairs, answer body)."""
+def post(url, headers, body, timeout, ca=None):
+    """POSTs body with a Content-Length; returns (status, header pairs, answer body).
+    https:// checks the server's certificate against `ca` (a PEM file) when given, else the
+    system's roots."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme != "http":
-        raise StationError(f"{url}: only http:// URLs are supported")
-    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    if parts.scheme == "http":
+        connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    elif parts.scheme == "https":
+        context = ssl.create_default_context(cafile=ca)
+        connection = http.client.HTTPSConnection(
+            parts.hostname, parts.port or 443, timeout=timeout, context=context
+        )
+    else:
+        raise StationError(f"{url}: only http:// and https:// URLs are supported")
     try:
         target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
         connection.request("POST", target, body=body, headers=headers)
@@ -463,7 +472,7 @@ def send(station, args):
     }
     # Before posting: an asynchronous MDN can reach `serve` before the HTTP answer reaches us.
     station.append("sent.jsonl", record)
-    status, header_pairs, answer = post(args.url, message.headers, body, args.timeout)
+    status, header_pairs, answer = post(args.url, message.headers, body, args.timeout, args.ca)
     outcome = dict.fromkeys(("status", "detailed_status", "mic_ok", "mdn_mic", "mdn_signed"))
     error = http_error(status, answer)
     if error is None and station.partner.mdn_mode == "SYNC":
@@ -552,6 +561,7 @@ def main():
     send_args.add_argument("--mdn-url")
     send_args.add_argument("--timeout", type=float, default=30)
     send_args.add_argument("--tamper", action="store_true")
+    send_args.add_argument("--ca", help="PEM of the CA that issued the receiver's TLS certificate")
     args = parser.parse_args()
     try:
         station = Station(args.config)
