@@ -9,12 +9,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use edigate::engine::EngineError;
+use edigate::engine::Outlet;
 use edigate::engine::{Engine, EngineConfig, ManualClock};
 use edigate::partner::Directory;
 use edigate::store::{Direction, Store};
 use edigate::transport::as2::http::{Client, ClientConfig, Listener, ListenerConfig};
+use edigate::transport::as2::options::Digest;
+use edigate::transport::as2::sender::As2Outlet;
+use edigate::transport::as2::smime::ContentCipher;
 use edigate::transport::as2::station::{
-    As2Partner, Station as EdigateStation, StationConfig, StationHandler,
+    As2Partner, MdnMode, Sending, Station as EdigateStation, StationConfig, StationHandler,
 };
 use openssl::asn1::Asn1Time;
 use openssl::bn::BigNum;
@@ -56,12 +61,15 @@ fn key_pair(dir: &Path, name: &str) {
 /// `<dir>/partners`: BigRetail's profile with its files travelling over AS2, and the keys
 /// (`keys/us.pem` ours, `keys/them.*` BigRetail's, `keys/stranger.*` nobody's). `require`:
 /// the profile requires BigRetail's messages to be signed and encrypted.
-fn as2_partners(dir: &Path, require: bool) -> PathBuf {
+fn as2_partners(dir: &Path, require: bool, url: &str) -> PathBuf {
     let partners_dir = dir.join("partners");
     let keys = partners_dir.join("keys");
     std::fs::create_dir_all(&keys).unwrap();
     for name in ["us", "them", "stranger"] {
-        key_pair(&keys, name);
+        // Kept when there: the profile may be written again with another URL.
+        if !keys.join(format!("{name}.pem")).exists() {
+            key_pair(&keys, name);
+        }
     }
     let profile = std::fs::read_to_string(common::repo("partners/bigretail.toml")).unwrap();
     let start = profile.find("[transport.folder]").unwrap();
@@ -69,7 +77,7 @@ fn as2_partners(dir: &Path, require: bool) -> PathBuf {
         .find("\n\n")
         .map_or(profile.len(), |i| start + i);
     let profile = format!(
-        "{}[transport.as2]\nurl = \"http://127.0.0.1:9/as2\"\npartner_certificate = {{ path = \"keys/them.crt\" }}\nour_key = {{ path = \"keys/us.pem\" }}\nrequire_signed = {require}\nrequire_encrypted = {require}\n{}",
+        "{}[transport.as2]\nurl = \"{url}\"\npartner_certificate = {{ path = \"keys/them.crt\" }}\nour_key = {{ path = \"keys/us.pem\" }}\nrequire_signed = {require}\nrequire_encrypted = {require}\n{}",
         &profile[..start],
         &profile[end..]
     );
@@ -82,14 +90,14 @@ struct Gateway {
     engine: Arc<Engine>,
     url: String,
     dir: tempfile::TempDir,
-    /// Runs the station; dropped with the gateway.
-    _runtime: tokio::runtime::Runtime,
+    /// Runs the station (and the outlet's POSTs); dropped with the gateway.
+    runtime: tokio::runtime::Runtime,
 }
 
 impl Gateway {
     fn start(max_body_bytes: u64, require: bool) -> Gateway {
         let dir = tempfile::tempdir().unwrap();
-        let partners_dir = as2_partners(dir.path(), require);
+        let partners_dir = as2_partners(dir.path(), require, "http://127.0.0.1:9/as2");
         let profile = std::fs::read_to_string(partners_dir.join("bigretail.toml")).unwrap();
         let (directory, errors) =
             Directory::read(&[("bigretail.toml".into(), profile)], &|p: &str| {
@@ -155,7 +163,7 @@ impl Gateway {
             engine,
             url,
             dir,
-            _runtime: runtime,
+            runtime,
         }
     }
 
@@ -406,34 +414,8 @@ fn an_async_mdn_is_posted_to_the_url_the_sender_gave() {
     };
     // The station's own listener receives the MDN.
     let store = gateway.dir.path().join("station-async");
-    let config = station.config(&gateway, &store);
-    let mut serve = Killed(
-        Command::new("python3")
-            .arg(common::repo("tests/peers/as2_station.py"))
-            .args(["serve", "--config"])
-            .arg(&config)
-            .args(["--port", "0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(serve.0.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let port = line
-        .trim()
-        .strip_prefix("LISTENING ")
-        .unwrap_or_else(|| panic!("station said {line}"))
-        .to_string();
-    let result = station.send_from(
-        &gateway,
-        &store,
-        &order(),
-        &["--mdn-url", &format!("http://127.0.0.1:{port}/as2")],
-    );
+    let (serve, station_url) = pyas2lib_serve(&gateway, &station, &store);
+    let result = station.send_from(&gateway, &store, &order(), &["--mdn-url", &station_url]);
     assert_eq!(
         (result["http_status"].as_i64(), &result["mdn_status"]),
         (Some(200), &Value::Null),
@@ -593,7 +575,15 @@ fn serve_takes_a_message_over_tls_from_pyas2lib() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let partners = as2_partners(dir.path(), true);
+    // BigRetail's own station, where our 997 goes back over AS2.
+    let partners = as2_partners(dir.path(), true, "http://127.0.0.1:9/as2");
+    let bigretail_store = dir.path().join("bigretail-station");
+    let (_bigretail, bigretail_url) = pyas2lib_serve_in(
+        &partners.join("keys"),
+        &Pyas2lib::default(),
+        &bigretail_store,
+    );
+    let partners = as2_partners(dir.path(), true, &bigretail_url);
     // A CA made for the test, and the station's certificate for 127.0.0.1 from it.
     let tls = dir.path().join("tls");
     std::fs::create_dir_all(&tls).unwrap();
@@ -724,6 +714,14 @@ fn serve_takes_a_message_over_tls_from_pyas2lib() {
         "{}",
         common::text(&out)
     );
+    // The order is processed and its 997 goes back to BigRetail's station over AS2, signed
+    // and encrypted, and is acknowledged there.
+    let at_them = json_line(&bigretail_store.join("received.jsonl"), 1);
+    assert_eq!(at_them["status"], "processed", "{at_them}");
+    let ack =
+        std::fs::read_to_string(bigretail_store.join(at_them["payload_file"].as_str().unwrap()))
+            .unwrap();
+    assert!(ack.contains("ST*997*") && ack.contains("AK9*A"), "{ack}");
     // SIGTERM: serve stops cleanly and the message is in its store.
     unsafe { libc::kill(serve.0.id() as i32, libc::SIGTERM) };
     let status = serve.0.wait().unwrap();
@@ -740,4 +738,287 @@ fn serve_takes_a_message_over_tls_from_pyas2lib() {
         .read(|tx| tx.message(exchange.message_id.unwrap()))
         .unwrap();
     assert_eq!(kept.body, order());
+}
+
+/// A pyas2lib station listening (`serve`), BigRetail's side: what it receives is in
+/// `store/received.jsonl`, the payloads beside it.
+fn pyas2lib_serve(gateway: &Gateway, station: &Pyas2lib, store: &Path) -> (Killed, String) {
+    pyas2lib_serve_in(&gateway.keys(), station, store)
+}
+
+fn pyas2lib_serve_in(keys: &Path, station: &Pyas2lib, store: &Path) -> (Killed, String) {
+    let config = station.config_in(keys, store);
+    let mut serve = Killed(
+        Command::new("python3")
+            .arg(common::repo("tests/peers/as2_station.py"))
+            .args(["serve", "--config"])
+            .arg(&config)
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(serve.0.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port = line
+        .trim()
+        .strip_prefix("LISTENING ")
+        .unwrap_or_else(|| panic!("station said {line}"))
+        .to_string();
+    (serve, format!("http://127.0.0.1:{port}/as2"))
+}
+
+/// The last `n`th line of a JSON-lines file, waiting for it to be written.
+fn json_line(path: &Path, n: usize) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let complete: Vec<&str> = text
+            .split_inclusive('\n')
+            .filter(|l| l.ends_with('\n'))
+            .collect();
+        if complete.len() >= n {
+            return serde_json::from_str(complete[n - 1]).unwrap();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} has fewer than {n} lines",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+impl Gateway {
+    /// BigRetail's AS2 settings from its profile, sending as `change` says.
+    fn partner(&self, change: impl FnOnce(&mut Sending)) -> As2Partner {
+        let profile = self.engine.partner("bigretail").unwrap();
+        let mut partner = As2Partner::load(profile, &self.dir.path().join("partners"))
+            .unwrap()
+            .unwrap();
+        change(&mut partner.sending);
+        partner
+    }
+
+    /// A message of ours for BigRetail, as the engine would have written it.
+    fn outbound(&self, body: &[u8], name: &str) -> edigate::store::MessageRecord {
+        let now = self.engine.clock.now();
+        let id = self
+            .engine
+            .store
+            .write(|tx| {
+                tx.insert_message(&edigate::store::NewMessage {
+                    direction: Direction::Out,
+                    kind: "document",
+                    partner: Some("bigretail"),
+                    channel: "engine",
+                    origin: Some(name),
+                    sha256: "-",
+                    body,
+                    status: "queued",
+                    duplicate_of: None,
+                    note: None,
+                    at: now,
+                })
+            })
+            .unwrap();
+        self.engine.store.read(|tx| tx.message(id)).unwrap()
+    }
+
+    fn outlet(&self, partner: As2Partner) -> As2Outlet {
+        As2Outlet::new(
+            self.engine.clone(),
+            vec![partner],
+            self.runtime.handle().clone(),
+            "edigate test".into(),
+            Some(self.url.clone()),
+        )
+        .unwrap()
+    }
+
+    fn sent(&self, message: i64) -> edigate::store::As2Exchange {
+        self.engine
+            .store
+            .read(|tx| tx.as2_exchange_for_message(Direction::Out, message))
+            .unwrap()
+            .expect("an exchange for the message")
+    }
+}
+
+/// An invoice of ours as it goes to BigRetail (CR LF line ends; sent binary, kept exact).
+fn invoice() -> Vec<u8> {
+    let text = std::fs::read_to_string(common::repo("samples/bigretail/good-810.edi")).unwrap();
+    text.replace("\r\n", "\n")
+        .replace('\n', "\r\n")
+        .into_bytes()
+}
+
+#[test]
+fn edigate_sends_to_pyas2lib_with_every_algorithm_and_checks_its_mdn() {
+    if !pyas2lib_ready() {
+        return;
+    }
+    let gateway = Gateway::start(16 << 20, false);
+    let store = gateway.dir.path().join("bigretail-station");
+    // pyas2lib checks what it gets against its profile of us: anything goes here.
+    let (_serve, url) = pyas2lib_serve(
+        &gateway,
+        &Pyas2lib {
+            sign: false,
+            encrypt: false,
+            ..Pyas2lib::default()
+        },
+        &store,
+    );
+    let profile = gateway.engine.partner("bigretail").unwrap();
+    let invoice = invoice();
+    let mut received = 0;
+    for digest in [Digest::Sha1, Digest::Sha256, Digest::Sha384, Digest::Sha512] {
+        for cipher in [
+            ContentCipher::TripleDes,
+            ContentCipher::Aes128Cbc,
+            ContentCipher::Aes192Cbc,
+            ContentCipher::Aes256Cbc,
+        ] {
+            for compress in [false, true] {
+                let case = format!("{digest:?} {cipher:?} compress={compress}");
+                let outlet = gateway.outlet(gateway.partner(|s| {
+                    s.url = url.clone();
+                    s.digest = digest;
+                    s.cipher = cipher;
+                    s.compress = compress;
+                }));
+                let message = gateway.outbound(&invoice, "invoice.edi");
+                let outcome = outlet.deliver(&[(profile, &message)]).remove(0);
+                assert!(outcome.is_ok(), "{case}: {outcome:?}");
+                let exchange = gateway.sent(message.id);
+                assert_eq!(exchange.status, "processed", "{case}: {exchange:?}");
+                assert_eq!(exchange.disposition.as_deref(), Some("processed"));
+                received += 1;
+                let at_them = json_line(&store.join("received.jsonl"), received);
+                assert_eq!(at_them["status"], "processed", "{case}: {at_them}");
+                assert_eq!(
+                    at_them["message_id"].as_str().map(|m| format!("<{m}>")),
+                    Some(exchange.as2_message_id.clone())
+                );
+                let payload =
+                    std::fs::read(store.join(at_them["payload_file"].as_str().unwrap())).unwrap();
+                assert_eq!(payload, invoice, "{case}: what arrived is what we sent");
+                // Delivering it again (a job retried after a crash) sends nothing twice.
+                let again = outlet.deliver(&[(profile, &message)]).remove(0);
+                assert!(again.unwrap().contains("already acknowledged"), "{case}");
+            }
+        }
+    }
+    // Signed only, and neither: still an MDN, unsigned when not asked to be signed.
+    for change in [
+        (|s: &mut Sending| s.encrypt = false) as fn(&mut Sending),
+        |s: &mut Sending| {
+            s.sign = false;
+            s.encrypt = false;
+            s.signed_mdn = false;
+        },
+    ] {
+        let outlet = gateway.outlet(gateway.partner(|s| {
+            s.url = url.clone();
+            change(s);
+        }));
+        let message = gateway.outbound(&invoice, "invoice.edi");
+        let outcome = outlet.deliver(&[(profile, &message)]).remove(0);
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert_eq!(gateway.sent(message.id).status, "processed");
+    }
+}
+
+#[test]
+fn a_refusing_partner_and_an_async_mdn_are_recorded() {
+    if !pyas2lib_ready() {
+        return;
+    }
+    let gateway = Gateway::start(16 << 20, false);
+    let store = gateway.dir.path().join("bigretail-station");
+    // This BigRetail requires signed and encrypted messages.
+    let (_serve, url) = pyas2lib_serve(&gateway, &Pyas2lib::default(), &store);
+    let profile = gateway.engine.partner("bigretail").unwrap();
+    let outlet = gateway.outlet(gateway.partner(|s| {
+        s.url = url.clone();
+        s.sign = false;
+    }));
+    let message = gateway.outbound(&invoice(), "invoice.edi");
+    let outcome = outlet.deliver(&[(profile, &message)]).remove(0);
+    let e = outcome.unwrap_err();
+    assert!(
+        matches!(e, EngineError::Permanent(_))
+            && e.to_string().contains("insufficient-message-security"),
+        "{e}"
+    );
+    let exchange = gateway.sent(message.id);
+    assert_eq!(exchange.status, "rejected", "{exchange:?}");
+
+    // Asynchronous: posted, awaited, then the MDN arrives at our station and is checked.
+    let outlet = gateway.outlet(gateway.partner(|s| {
+        s.url = url.clone();
+        s.mdn = MdnMode::Async;
+    }));
+    let message = gateway.outbound(&invoice(), "invoice-2.edi");
+    let outcome = outlet.deliver(&[(profile, &message)]).remove(0);
+    assert!(outcome.unwrap().contains("awaited"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let exchange = gateway.sent(message.id);
+        if exchange.status == "processed" {
+            assert_eq!(exchange.mdn_mode, "async");
+            assert!(exchange.mdn.is_some());
+            break;
+        }
+        assert!(
+            matches!(exchange.status.as_str(), "awaiting-mdn"),
+            "{exchange:?}"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "the async MDN never arrived: {exchange:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // One whose MDN never comes (the partner posts it where nobody listens) is overdue an
+    // hour later.
+    let partner = gateway.partner(|s| {
+        s.url = url.clone();
+        s.mdn = MdnMode::Async;
+    });
+    let outlet = As2Outlet::new(
+        gateway.engine.clone(),
+        vec![partner],
+        gateway.runtime.handle().clone(),
+        "edigate test".into(),
+        Some("http://127.0.0.1:9/as2".into()),
+    )
+    .unwrap();
+    let message = gateway.outbound(&invoice(), "invoice-3.edi");
+    assert!(outlet.deliver(&[(profile, &message)]).remove(0).is_ok());
+    let overdue = |minutes| {
+        let later = gateway.engine.clock.now() + chrono::TimeDelta::minutes(minutes);
+        gateway
+            .engine
+            .store
+            .write(|tx| tx.mark_as2_overdue(later))
+            .unwrap()
+    };
+    assert_eq!(overdue(59), 0);
+    assert_eq!(overdue(61), 1);
+    assert_eq!(gateway.sent(message.id).status, "overdue");
+    // A partner that is down is worth retrying.
+    drop(_serve);
+    let message = gateway.outbound(&invoice(), "invoice-4.edi");
+    let e = outlet
+        .deliver(&[(profile, &message)])
+        .remove(0)
+        .unwrap_err();
+    assert!(matches!(e, EngineError::Transient(_)), "{e}");
+    assert_eq!(gateway.sent(message.id).status, "retrying");
 }

@@ -68,6 +68,9 @@ struct As2Section {
     max_decompressed_mb: Option<u64>,
     /// How long a partner may take to send one message, in seconds (300).
     read_timeout_seconds: Option<u64>,
+    /// The station's URL as partners reach it (through proxies and NAT), where they POST
+    /// asynchronous MDNs for what we send; needed only by partners with mdn = "async".
+    public_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +131,7 @@ pub struct As2Settings {
     pub max_message_bytes: u64,
     pub max_decompressed_bytes: usize,
     pub read_timeout: Duration,
+    pub public_url: Option<String>,
 }
 
 impl GatewayArgs {
@@ -196,6 +200,7 @@ impl GatewayArgs {
                 )
                 .unwrap_or(usize::MAX),
                 read_timeout: Duration::from_secs(a.read_timeout_seconds.unwrap_or(300).max(1)),
+                public_url: a.public_url.clone(),
             }),
         };
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());

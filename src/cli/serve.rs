@@ -14,7 +14,9 @@ use super::Status;
 use super::gateway::{GatewayArgs, Settings};
 use crate::engine::{Engine, WorkSummary};
 use crate::store::Backend;
-use crate::transport::dir::{FolderChannel, Sightings};
+use crate::transport::Channels;
+use crate::transport::as2::station::As2Partner;
+use crate::transport::dir::Sightings;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,8 +46,14 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     };
     let settings = args.gateway.settings()?;
     let engine = settings.engine()?;
-    let channel = Arc::new(settings.folders());
-    channel.prepare(&engine)?;
+    let as2_partners = super::station::partners(&engine, &settings)?;
+    let channel = Arc::new(super::station::channels(
+        &engine,
+        &settings,
+        &as2_partners,
+        runtime.handle().clone(),
+    )?);
+    channel.folders.prepare(&engine)?;
     // SQLite is one machine's store: one serve at a time, and at start every claim on a
     // job is a dead process's, handed back at once instead of waiting for its lease.
     let _lock = match engine.store.backend() {
@@ -66,7 +74,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         .partners
         .profiles
         .iter()
-        .map(|p| match channel.folders(p) {
+        .map(|p| match channel.folders.folders(p) {
             Some(f) => format!("{} (folder {})", p.id, f.inbound.display()),
             None => format!("{} (no folder channel)", p.id),
         })
@@ -82,7 +90,14 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
             "SIGTERM or Ctrl-C stops"
         }
     ));
-    let total = runtime.block_on(serve(engine, channel, settings, args.drain, signals))?;
+    let total = runtime.block_on(serve(
+        engine,
+        channel,
+        settings,
+        as2_partners,
+        args.drain,
+        signals,
+    ))?;
     log(&format!(
         "stopped: received {}, sent {}, delivered {}, retried {}, exceptions {}; worker time: \
          store {:.3} s, analysis {:.3} s, channels and writing {:.3} s",
@@ -126,8 +141,9 @@ fn log(line: &str) {
 
 async fn serve(
     engine: Engine,
-    channel: Arc<FolderChannel>,
+    channel: Arc<Channels>,
     settings: Settings,
+    as2_partners: Vec<As2Partner>,
     drain: bool,
     signals: (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
 ) -> anyhow::Result<WorkSummary> {
@@ -139,7 +155,8 @@ async fn serve(
     let mut tasks = JoinSet::new();
 
     // The AS2 station, when [as2] says where it listens.
-    let station = super::station::start(&engine, &settings, wake.clone(), stop.clone()).await?;
+    let station =
+        super::station::start(&engine, &settings, as2_partners, wake.clone(), stop.clone()).await?;
     if let Some((described, _)) = &station {
         log(&format!("AS2 station at {described}"));
     }
@@ -199,7 +216,7 @@ async fn serve(
     while !*stop_poll.borrow() {
         let (e, c) = (engine.clone(), channel.clone());
         let polled = tokio::task::spawn_blocking(move || {
-            let summary = c.poll(&e, &mut sightings);
+            let summary = c.folders.poll(&e, &mut sightings);
             (summary, sightings)
         })
         .await?;
@@ -235,6 +252,18 @@ async fn serve(
                     "{n} group(s) of ours are now overdue for their 997"
                 )),
                 Err(e) => log(&format!("the overdue check failed: {e}")),
+            }
+            let e = engine.clone();
+            let as2_overdue = tokio::task::spawn_blocking(move || {
+                let now = e.clock.now();
+                e.store.write(|tx| tx.mark_as2_overdue(now))
+            });
+            match as2_overdue.await? {
+                Ok(0) => {}
+                Ok(n) => log(&format!(
+                    "{n} AS2 message(s) of ours are now overdue for their asynchronous MDN"
+                )),
+                Err(e) => log(&format!("the AS2 overdue check failed: {e}")),
             }
         }
         if last_report.elapsed() >= Duration::from_secs(5) {

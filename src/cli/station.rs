@@ -9,20 +9,13 @@ use tokio::sync::{Notify, watch};
 
 use super::gateway::Settings;
 use crate::engine::Engine;
+use crate::transport::Channels;
 use crate::transport::as2::http::{Client, ClientConfig, Listener, ListenerConfig, TlsFiles};
+use crate::transport::as2::sender::As2Outlet;
 use crate::transport::as2::station::{As2Partner, Station, StationConfig, StationHandler};
 
-/// Binds the station when `[as2]` is configured; the task runs until `stop` turns true and
-/// lets the requests in flight finish. None without `[as2]`.
-pub async fn start(
-    engine: &Engine,
-    settings: &Settings,
-    wake: Arc<Notify>,
-    mut stop: watch::Receiver<bool>,
-) -> anyhow::Result<Option<(String, tokio::task::JoinHandle<()>)>> {
-    let Some(as2) = &settings.as2 else {
-        return Ok(None);
-    };
+/// The partners that trade over AS2, their keys and certificates read.
+pub fn partners(engine: &Engine, settings: &Settings) -> anyhow::Result<Vec<As2Partner>> {
     let mut partners = Vec::new();
     for profile in &engine.partners.profiles {
         if let Some(partner) =
@@ -31,6 +24,48 @@ pub async fn start(
             partners.push(partner);
         }
     }
+    Ok(partners)
+}
+
+/// The channels `serve` delivers through: the folders, and AS2 for the partners on it.
+pub fn channels(
+    engine: &Engine,
+    settings: &Settings,
+    partners: &[As2Partner],
+    runtime: tokio::runtime::Handle,
+) -> anyhow::Result<Channels> {
+    let as2 = if partners.is_empty() {
+        None
+    } else {
+        Some(
+            As2Outlet::new(
+                Arc::new(engine.clone()),
+                partners.to_vec(),
+                runtime,
+                StationConfig::default().product,
+                settings.as2.as_ref().and_then(|a| a.public_url.clone()),
+            )
+            .map_err(anyhow::Error::msg)?,
+        )
+    };
+    Ok(Channels {
+        folders: settings.folders(),
+        as2,
+    })
+}
+
+/// Binds the station when `[as2]` is configured; the task runs until `stop` turns true and
+/// lets the requests in flight finish. None without `[as2]`.
+pub async fn start(
+    engine: &Engine,
+    settings: &Settings,
+    partners: Vec<As2Partner>,
+    wake: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<Option<(String, tokio::task::JoinHandle<()>)>> {
+    let Some(as2) = &settings.as2 else {
+        return Ok(None);
+    };
     let listener = Listener::bind(ListenerConfig {
         addr: as2.listen,
         tls: as2.tls.as_ref().map(|(cert, key)| TlsFiles {

@@ -128,4 +128,74 @@ impl Tx<'_> {
         }
         Ok(())
     }
+
+    /// The exchange that carries one of our messages, if it has been sent before (its
+    /// Message-ID is kept for every retry).
+    pub fn as2_exchange_for_message(
+        &mut self,
+        direction: Direction,
+        message_id: i64,
+    ) -> Result<Option<As2Exchange>, StoreError> {
+        Ok(as2_exchanges::table
+            .filter(as2_exchanges::direction.eq(direction.as_str()))
+            .filter(as2_exchanges::message_id.eq(message_id))
+            .order(as2_exchanges::id.desc())
+            .select(As2Exchange::as_select())
+            .first(self.c())
+            .optional()?)
+    }
+
+    /// Where an exchange of ours stands after a POST: sent and awaiting its MDN until
+    /// `mdn_due_at`, or what the POST came to.
+    pub fn set_as2_status(
+        &mut self,
+        id: i64,
+        status: &str,
+        reason: Option<&str>,
+        mdn_due_at: Option<NaiveDateTime>,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        diesel::update(as2_exchanges::table.find(id))
+            .set((
+                as2_exchanges::status.eq(status),
+                as2_exchanges::reason.eq(reason),
+                as2_exchanges::mdn_due_at.eq(mdn_due_at.map(trunc)),
+                as2_exchanges::updated_at.eq(trunc(at)),
+            ))
+            .execute(self.c())?;
+        Ok(())
+    }
+
+    /// Exchanges of ours whose asynchronous MDN is past due become overdue; how many.
+    pub fn mark_as2_overdue(&mut self, now: NaiveDateTime) -> Result<usize, StoreError> {
+        Ok(diesel::update(
+            as2_exchanges::table
+                .filter(as2_exchanges::direction.eq(Direction::Out.as_str()))
+                .filter(as2_exchanges::status.eq("awaiting-mdn"))
+                .filter(as2_exchanges::mdn_due_at.lt(trunc(now))),
+        )
+        .set((
+            as2_exchanges::status.eq("overdue"),
+            as2_exchanges::updated_at.eq(trunc(now)),
+        ))
+        .execute(self.c())?)
+    }
+
+    /// AS2 exchanges in one of `statuses` (all when empty), newest first, without the raw
+    /// request and MDN.
+    pub fn as2_exchanges(
+        &mut self,
+        statuses: &[&str],
+        limit: i64,
+    ) -> Result<Vec<As2Exchange>, StoreError> {
+        let mut query = as2_exchanges::table
+            .select(As2Exchange::as_select())
+            .order(as2_exchanges::id.desc())
+            .limit(limit)
+            .into_boxed();
+        if !statuses.is_empty() {
+            query = query.filter(as2_exchanges::status.eq_any(statuses.iter().copied()));
+        }
+        Ok(query.load(self.c())?)
+    }
 }

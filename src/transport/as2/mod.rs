@@ -3,9 +3,10 @@
 //!
 //! Receiving: [`http`] takes the request, [`station`] finds the partner and answers resends,
 //! [`inbound`] opens the message ([`smime`], [`compress`] over [`ber`], [`mime`]) and computes
-//! the [`mic`], [`mdn`] builds the receipt as [`options`] asked. Sending: [`outbound`] builds
-//! a message and its expected MIC; taking messages from the outbox, posting them and
-//! checking their MDNs is not built yet, so no message of ours goes out over AS2.
+//! the [`mic`], [`mdn`] builds the receipt as [`options`] asked. Sending: [`sender`] takes
+//! messages from the outbox (an `Outlet`), [`outbound`] builds each with its expected MIC,
+//! and the MDN that answers (in the response, or POSTed later to the [`station`]) is checked
+//! and recorded.
 
 pub mod ber;
 pub mod compress;
@@ -17,6 +18,7 @@ pub mod mime;
 pub mod names;
 pub mod options;
 pub mod outbound;
+pub mod sender;
 pub mod smime;
 pub mod station;
 #[cfg(test)]

@@ -18,10 +18,12 @@ use tokio::sync::Notify;
 use super::http::{self, Client, Handler, Request, Response};
 use super::inbound::{self, Opened, Refusal, Security};
 use super::mdn::{self, Addressing, Disposition, Modifier, Report, Wire};
+use super::mic::Mic;
 use super::mime::Entity;
 use super::names;
 use super::options::{Digest, DispositionOptions};
-use super::smime::{self, KeyPair};
+use super::sender;
+use super::smime::{self, ContentCipher, KeyPair};
 use crate::engine::{Arrival, Engine, EngineError};
 use crate::partner::{Profile, Secret};
 use crate::store::{Direction, NewAs2Exchange};
@@ -63,6 +65,39 @@ pub struct As2Partner {
     pub require_signed: bool,
     pub require_encrypted: bool,
     pub accept_gcm: bool,
+    /// How we send to them.
+    pub sending: Sending,
+}
+
+/// Synchronous or asynchronous MDNs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MdnMode {
+    Sync,
+    Async,
+}
+
+impl MdnMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            MdnMode::Sync => "sync",
+            MdnMode::Async => "async",
+        }
+    }
+}
+
+/// What the profile says about sending to a partner.
+#[derive(Debug, Clone)]
+pub struct Sending {
+    pub url: String,
+    pub sign: bool,
+    pub encrypt: bool,
+    pub compress: bool,
+    pub digest: Digest,
+    pub cipher: ContentCipher,
+    pub mdn: MdnMode,
+    pub signed_mdn: bool,
+    /// The CA of the partner's TLS certificate, when it is not a public one.
+    pub tls_ca: Option<std::path::PathBuf>,
 }
 
 impl As2Partner {
@@ -101,7 +136,43 @@ impl As2Partner {
                     .map_err(|e| named(&format!("transport.as2.our_next_key: {e}")))?,
             );
         }
+        let digest = Digest::from_name(&as2.digest).ok_or_else(|| {
+            named(&format!(
+                "transport.as2.digest '{}' is not known",
+                as2.digest
+            ))
+        })?;
+        let cipher = ContentCipher::from_name(&as2.cipher).ok_or_else(|| {
+            named(&format!(
+                "transport.as2.cipher '{}' is not known",
+                as2.cipher
+            ))
+        })?;
+        let tls_ca = match &as2.tls_ca {
+            None => None,
+            Some(Secret::Path { path }) => Some(partners_dir.join(path)),
+            Some(_) => {
+                return Err(named(
+                    "transport.as2.tls_ca: give the CA's PEM as { path = \"FILE\" }",
+                ));
+            }
+        };
         Ok(Some(As2Partner {
+            sending: Sending {
+                url: as2.url.clone(),
+                sign: as2.sign,
+                encrypt: as2.encrypt,
+                compress: as2.compress,
+                digest,
+                cipher,
+                mdn: if as2.mdn == "async" {
+                    MdnMode::Async
+                } else {
+                    MdnMode::Sync
+                },
+                signed_mdn: as2.signed_mdn,
+                tls_ca,
+            },
             id: profile.id.clone(),
             their_name,
             our_name,
@@ -127,6 +198,31 @@ fn read_secret(secret: &Secret, partners_dir: &Path) -> Result<Vec<u8>, String> 
     }
 }
 
+/// A Message-ID for a message or MDN of ours: unique across restarts and processes (time,
+/// a process-wide sequence, random bits), with angle brackets.
+pub fn new_message_id(engine: &Engine, domain: &str) -> String {
+    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+    let mut random = [0u8; 8];
+    // rand_bytes fails only when OpenSSL's generator cannot be seeded; the time and the
+    // sequence still keep the id unique in this process.
+    let _ = openssl::rand::rand_bytes(&mut random);
+    let random: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let domain: String = domain
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+        .collect();
+    format!(
+        "<edigate-{}-{}-{random}@{}>",
+        engine.clock.now().and_utc().timestamp_millis(),
+        SEQUENCE.fetch_add(1, Ordering::Relaxed),
+        if domain.is_empty() {
+            "edigate"
+        } else {
+            &domain
+        }
+    )
+}
+
 /// The station: the HTTP handler for every AS2 partner.
 pub struct Station {
     engine: Arc<Engine>,
@@ -135,7 +231,6 @@ pub struct Station {
     client: Client,
     /// Told when a payload is committed, so that the workers take it at once.
     wake: Arc<Notify>,
-    sequence: AtomicU64,
 }
 
 /// A request's headers as text (bytes outside ASCII taken as Latin-1: nothing lost).
@@ -161,7 +256,7 @@ impl Headers {
 }
 
 /// Headers and body as one record, the way the store keeps a request or an MDN.
-fn wire_record(headers: &[(String, String)], body: &[u8]) -> Vec<u8> {
+pub fn wire_record(headers: &[(String, String)], body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() + 512);
     for (name, value) in headers {
         out.extend_from_slice(name.as_bytes());
@@ -261,31 +356,15 @@ impl Station {
             config,
             client,
             wake,
-            sequence: AtomicU64::new(0),
         }
     }
 
-    /// A Message-ID for an MDN of ours: unique across restarts and processes.
-    fn new_message_id(&self, domain: &str) -> String {
-        let mut random = [0u8; 8];
-        // rand_bytes fails only when OpenSSL's generator cannot be seeded; the time and
-        // the sequence still keep the id unique on this host.
-        let _ = openssl::rand::rand_bytes(&mut random);
-        let random: String = random.iter().map(|b| format!("{b:02x}")).collect();
-        let domain: String = domain
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
-            .collect();
-        format!(
-            "<edigate-{}-{}-{random}@{}>",
-            self.engine.clock.now().and_utc().timestamp_millis(),
-            self.sequence.fetch_add(1, Ordering::Relaxed),
-            if domain.is_empty() {
-                "edigate"
-            } else {
-                &domain
-            }
-        )
+    /// The partner that sends as `from` to us as `to` (AS2 names compare case-sensitively).
+    fn partner(&self, from: &str, to: &str) -> Option<As2Partner> {
+        self.partners
+            .iter()
+            .find(|p| p.their_name == from && p.our_name == to)
+            .cloned()
     }
 
     fn date(&self) -> String {
@@ -299,7 +378,7 @@ impl Station {
         to: &str,
         signer: Option<(&KeyPair, Digest)>,
     ) -> Result<Wire, String> {
-        let message_id = self.new_message_id(from);
+        let message_id = new_message_id(&self.engine, from);
         let date = self.date();
         mdn::build(
             report,
@@ -349,21 +428,10 @@ impl Station {
             && headers.get("disposition-notification-to").is_none()
             && memchr::memmem::find(&request.body, b"multipart/report").is_some();
         if content_type.starts_with("multipart/report") || signed_report {
-            log(&format!(
-                "refused an MDN from {from} ({message_id}): receipts for messages we send over AS2 are not handled yet"
-            ));
-            return text_response(
-                501,
-                "asynchronous MDNs are not accepted here yet: edigate does not send over AS2 yet",
-            );
+            return self.receive_mdn(&from, &to, &headers, &request).await;
         }
         let asked = Asked::of(&headers);
-        let Some(partner) = self
-            .partners
-            .iter()
-            .find(|p| p.their_name == from && p.our_name == to)
-            .cloned()
-        else {
+        let Some(partner) = self.partner(&from, &to) else {
             log(&format!(
                 "refused {message_id} from {} ({}): no partner trades with AS2-From '{from}' towards AS2-To '{to}'; nothing kept",
                 request.remote,
@@ -597,6 +665,73 @@ impl Station {
             Err(e) => return text_response(500, &format!("internal error: {e}")),
         }
         self.deliver_mdn(wire, &asked, &message_id)
+    }
+
+    /// An asynchronous MDN for a message of ours: checked against the exchange it answers
+    /// and recorded.
+    async fn receive_mdn(
+        &self,
+        from: &str,
+        to: &str,
+        headers: &Headers,
+        request: &Request,
+    ) -> Response {
+        let Some(partner) = self.partner(from, to) else {
+            log(&format!(
+                "refused an MDN from {} ({}): no partner trades with AS2-From '{from}' towards AS2-To '{to}'",
+                request.remote,
+                names::write(from)
+            ));
+            return text_response(
+                403,
+                &format!("unknown trading relationship: AS2-From '{from}', AS2-To '{to}'"),
+            );
+        };
+        let content_type = headers.get("content-type").unwrap_or("").to_string();
+        let body = request.body.clone();
+        let record = wire_record(&headers.0, &request.body);
+        let engine = self.engine.clone();
+        let our_name = to.to_string();
+        let outcome = tokio::task::spawn_blocking(move || -> Result<String, String> {
+            let read = mdn::read(&content_type, &body, &partner.pinned);
+            let original = match &read {
+                Ok(received) => received.report.original_message_id.clone(),
+                Err(e) => return Err(format!("the MDN cannot be read: {e}")),
+            };
+            let exchange = engine
+                .store
+                .read(|tx| tx.as2_exchange_by_message_id(Direction::Out, &our_name, &original))
+                .map_err(|e| format!("the store cannot be read: {e}"))?
+                .ok_or_else(|| {
+                    format!("the MDN answers {original}, which is no message of ours")
+                })?;
+            let expected = exchange
+                .mic
+                .as_deref()
+                .and_then(|m| Mic::parse(m).ok())
+                .ok_or_else(|| format!("the exchange of {original} has no MIC to compare"))?;
+            let verdict = sender::judge(&partner, &exchange.as2_message_id, &expected, read);
+            sender::record_verdict(&engine, exchange.id, &verdict, &record, engine.clock.now())
+                .map_err(|e| format!("the MDN cannot be recorded: {e}"))?;
+            Ok(format!(
+                "the MDN for {original} (partner {}): {}{}",
+                partner.id,
+                verdict.status,
+                verdict.reason.map(|r| format!(": {r}")).unwrap_or_default()
+            ))
+        })
+        .await;
+        match outcome {
+            Ok(Ok(line)) => {
+                log(&line);
+                text_response(200, "MDN received")
+            }
+            Ok(Err(reason)) => {
+                log(&format!("refused an MDN from {from}: {reason}"));
+                text_response(400, &reason)
+            }
+            Err(e) => text_response(500, &format!("internal error: {e}")),
+        }
     }
 
     /// Answers a resend with the MDN stored for the first sending.
