@@ -1021,4 +1021,64 @@ fn a_refusing_partner_and_an_async_mdn_are_recorded() {
         .unwrap_err();
     assert!(matches!(e, EngineError::Transient(_)), "{e}");
     assert_eq!(gateway.sent(message.id).status, "retrying");
+
+    // What ops see: `edigate status` lists them, warns of a pinned certificate near its end
+    // (a second one, as during a rollover), and --overdue fails.
+    let keys = gateway.keys();
+    openssl(
+        &keys,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "10",
+            "-subj",
+            "/CN=BigRetail 2026",
+            "-keyout",
+            "old.key",
+            "-out",
+            "old.crt",
+        ],
+    );
+    let pinned = [
+        std::fs::read(keys.join("them.crt")).unwrap(),
+        std::fs::read(keys.join("old.crt")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(keys.join("them.crt"), pinned).unwrap();
+    let db = gateway.dir.path().join("edigate.db");
+    let status = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_edigate"))
+            .arg("status")
+            .args(["--database", db.to_str().unwrap(), "--partners"])
+            .arg(gateway.dir.path().join("partners"))
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, text) = status(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("AS2 messages that want attention"), "{text}");
+    assert!(
+        text.contains("rejected") && text.contains("insufficient-message-security"),
+        "{text}"
+    );
+    assert!(
+        text.contains("overdue") && text.contains("MDN was due") && text.contains("retrying"),
+        "{text}"
+    );
+    assert!(
+        text.contains("their certificate CN=BigRetail 2026 ends in 1")
+            && text.contains("day(s): arrange the rollover"),
+        "{text}"
+    );
+    let (code, text) = status(&["--overdue"]);
+    assert_eq!(code, Some(1), "{text}");
 }

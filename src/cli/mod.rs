@@ -18,6 +18,7 @@ mod serve;
 mod specs;
 mod station;
 mod status;
+mod status_as2;
 mod tee;
 mod translate;
 mod validate;

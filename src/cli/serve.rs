@@ -47,6 +47,12 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     let settings = args.gateway.settings()?;
     let engine = settings.engine()?;
     let as2_partners = super::station::partners(&engine, &settings)?;
+    let now = engine.clock.now().and_utc().timestamp();
+    for expiry in as2_partners.iter().flat_map(|p| p.expiries(now)) {
+        if expiry.days_left < super::status_as2::EXPIRY_WARNING_DAYS {
+            log(&super::status_as2::expiry_line(&expiry));
+        }
+    }
     let channel = Arc::new(super::station::channels(
         &engine,
         &settings,

@@ -59,7 +59,8 @@ struct Report {
 }
 
 pub fn status(args: &StatusArgs) -> anyhow::Result<Status> {
-    let store = args.gateway.settings()?.store()?;
+    let settings = args.gateway.settings()?;
+    let store = settings.store()?;
     // The answer is current even when no `serve` runs to mark late groups.
     let now = crate::store::trunc(Utc::now().naive_utc());
     store.write(|tx| tx.mark_overdue(now, "cli:status"))?;
@@ -108,6 +109,7 @@ pub fn status(args: &StatusArgs) -> anyhow::Result<Status> {
             replies,
         })
     })?;
+    let as2 = super::status_as2::As2Report::gather(&store, &settings.partners, now, args.overdue)?;
     if args.json {
         let ours: Vec<Value> = report
             .ours
@@ -115,7 +117,9 @@ pub fn status(args: &StatusArgs) -> anyhow::Result<Status> {
             .map(|g| group_json(g, &report, now))
             .collect();
         if args.overdue {
-            print_json(&json!({ "as_of": rfc3339(now), "overdue": ours }))?;
+            print_json(
+                &json!({ "as_of": rfc3339(now), "overdue": ours, "as2_overdue": as2.json()["exchanges"] }),
+            )?;
         } else {
             let unsent: Vec<Value> = report
                 .unsent
@@ -127,12 +131,19 @@ pub fn status(args: &StatusArgs) -> anyhow::Result<Status> {
                 "counts": report.counts,
                 "ours": ours,
                 "undelivered_997s": unsent,
+                "as2": as2.json(),
             }))?;
         }
     } else {
-        write_report(&mut io::stdout().lock(), args.overdue, &report, now)?;
+        let mut out = io::stdout().lock();
+        write_report(&mut out, args.overdue, &report, now)?;
+        if !args.overdue || as2.overdue() > 0 {
+            as2.write(&mut out)?;
+        }
     }
-    Ok(failed_if(args.overdue && !report.ours.is_empty()))
+    Ok(failed_if(
+        args.overdue && (!report.ours.is_empty() || as2.overdue() > 0),
+    ))
 }
 
 fn documents_of(group: i64, report: &Report) -> &[GroupDocument] {

@@ -165,6 +165,7 @@ pub fn build(
         ("Message-ID".to_string(), addressing.message_id.to_string()),
         ("Date".to_string(), addressing.date.to_string()),
         ("Subject".to_string(), header_safe(subject)),
+        ("AS2-Product".to_string(), addressing.product.to_string()),
         ("User-Agent".to_string(), addressing.product.to_string()),
         ("MIME-Version".to_string(), "1.0".to_string()),
     ];

@@ -185,6 +185,44 @@ impl As2Partner {
     }
 }
 
+/// A certificate a partner's AS2 depends on, and how long it has left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expiry {
+    pub partner: String,
+    /// `their certificate` or `our certificate`.
+    pub role: &'static str,
+    pub subject: String,
+    /// Days from `now` to its end (negative: expired).
+    pub days_left: i64,
+}
+
+impl As2Partner {
+    /// Every certificate of the relationship with the days each has left at `now` (a Unix
+    /// time): the partner's pinned ones and those of our keys.
+    pub fn expiries(&self, now: i64) -> Vec<Expiry> {
+        let Ok(now) = openssl::asn1::Asn1Time::from_unix(now) else {
+            return Vec::new();
+        };
+        let theirs = self.pinned.iter().map(|c| ("their certificate", c));
+        let ours = self
+            .ours
+            .iter()
+            .map(|k| ("our certificate", &k.certificate));
+        theirs
+            .chain(ours)
+            .filter_map(|(role, certificate)| {
+                let diff = now.diff(certificate.not_after()).ok()?;
+                Some(Expiry {
+                    partner: self.id.clone(),
+                    role,
+                    subject: smime::subject(certificate),
+                    days_left: i64::from(diff.days),
+                })
+            })
+            .collect()
+    }
+}
+
 fn read_secret(secret: &Secret, partners_dir: &Path) -> Result<Vec<u8>, String> {
     match secret {
         Secret::Path { path } => {
