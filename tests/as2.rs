@@ -88,6 +88,7 @@ fn as2_partners(dir: &Path, require: bool, url: &str) -> PathBuf {
 /// edigate with one AS2 partner (BigRetail's profile on AS2) and its station listening.
 struct Gateway {
     engine: Arc<Engine>,
+    station: Arc<EdigateStation>,
     url: String,
     dir: tempfile::TempDir,
     /// Runs the station (and the outlet's POSTs); dropped with the gateway.
@@ -139,6 +140,9 @@ impl Gateway {
             as2,
             StationConfig {
                 mdn_first_retry: Duration::from_millis(100),
+                // One attempt, then the sweep: what a partner down for a while looks like.
+                mdn_attempts: 1,
+                mdn_sweep_after: Duration::ZERO,
                 ..StationConfig::default()
             },
             client,
@@ -156,11 +160,12 @@ impl Gateway {
             .unwrap();
         let url = format!("http://{}/as2", listener.local_addr());
         runtime.spawn(listener.run(
-            Arc::new(StationHandler(station)),
+            Arc::new(StationHandler(station.clone())),
             std::future::pending::<()>(),
         ));
         Gateway {
             engine,
+            station,
             url,
             dir,
             runtime,
@@ -1081,4 +1086,69 @@ fn a_refusing_partner_and_an_async_mdn_are_recorded() {
     );
     let (code, text) = status(&["--overdue"]);
     assert_eq!(code, Some(1), "{text}");
+}
+
+#[test]
+fn an_async_mdn_owed_to_a_partner_that_was_down_is_sent_when_it_is_back() {
+    if !pyas2lib_ready() {
+        return;
+    }
+    let gateway = Gateway::start(16 << 20, false);
+    let station = Pyas2lib {
+        mdn: Some("ASYNC"),
+        ..Pyas2lib::default()
+    };
+    // A port where nothing listens yet: the partner's MDN endpoint is down.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let store = gateway.dir.path().join("station-down");
+    let mdn_url = format!("http://127.0.0.1:{port}/as2");
+    let result = station.send_from(&gateway, &store, &order(), &["--mdn-url", &mdn_url]);
+    assert_eq!(result["http_status"], 200, "{result}");
+    let id = format!("<{}>", result["message_id"].as_str().unwrap());
+    let owed = || gateway.stored(&id).0.unwrap().mdn_due_at;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // The one attempt fails; the MDN stays owed.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(owed().is_some(), "the MDN is owed");
+    assert_eq!(
+        gateway
+            .runtime
+            .block_on(gateway.station.redeliver_owed_mdns()),
+        0
+    );
+    // The partner is back: the sweep delivers it, once.
+    let config = station.config(&gateway, &store);
+    let _serve = Killed(
+        Command::new("python3")
+            .arg(common::repo("tests/peers/as2_station.py"))
+            .args(["serve", "--config"])
+            .arg(&config)
+            .args(["--port", &port.to_string()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let delivered = loop {
+        let n = gateway
+            .runtime
+            .block_on(gateway.station.redeliver_owed_mdns());
+        if n > 0 || Instant::now() > deadline {
+            break n;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(delivered, 1);
+    assert!(owed().is_none(), "no longer owed");
+    let mdn = json_line(&store.join("mdns.jsonl"), 1);
+    assert_eq!(mdn["status"], "processed", "{mdn}");
+    assert_eq!(
+        gateway
+            .runtime
+            .block_on(gateway.station.redeliver_owed_mdns()),
+        0
+    );
 }

@@ -101,7 +101,7 @@ pub async fn start(
             names.join(", ")
         }
     );
-    let station = Station::new(
+    let station = Arc::new(Station::new(
         Arc::new(engine.clone()),
         partners,
         StationConfig {
@@ -110,16 +110,27 @@ pub async fn start(
         },
         client,
         wake,
-    );
-    let task = tokio::spawn(listener.run(
-        Arc::new(StationHandler(Arc::new(station))),
-        async move {
-            while !*stop.borrow() {
-                if stop.changed().await.is_err() {
-                    break;
-                }
-            }
-        },
     ));
+    // Asynchronous MDNs still owed (their partner was down, or serve stopped before they
+    // went) are sent again every minute.
+    {
+        let (station, mut stop) = (station.clone(), stop.clone());
+        tokio::spawn(async move {
+            while !*stop.borrow() {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+                    _ = stop.changed() => break,
+                }
+                station.redeliver_owed_mdns().await;
+            }
+        });
+    }
+    let task = tokio::spawn(listener.run(Arc::new(StationHandler(station)), async move {
+        while !*stop.borrow() {
+            if stop.changed().await.is_err() {
+                break;
+            }
+        }
+    }));
     Ok(Some((described, task)))
 }

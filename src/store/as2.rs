@@ -198,4 +198,42 @@ impl Tx<'_> {
         }
         Ok(query.load(self.c())?)
     }
+
+    /// The raw request of an exchange (headers, blank line, body).
+    pub fn as2_request(&mut self, id: i64) -> Result<Vec<u8>, StoreError> {
+        as2_exchanges::table
+            .find(id)
+            .select(as2_exchanges::request)
+            .first(self.c())
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("there is no AS2 exchange {id}")))
+    }
+
+    /// Received exchanges whose asynchronous MDN has been owed since `before` or earlier (not
+    /// delivered yet: `mdn_due_at` is when it became owed, cleared once delivered).
+    pub fn owed_async_mdns(
+        &mut self,
+        before: NaiveDateTime,
+        limit: i64,
+    ) -> Result<Vec<As2Exchange>, StoreError> {
+        Ok(as2_exchanges::table
+            .filter(as2_exchanges::direction.eq(Direction::In.as_str()))
+            .filter(as2_exchanges::mdn_mode.eq("async"))
+            .filter(as2_exchanges::mdn_due_at.le(trunc(before)))
+            .order(as2_exchanges::id)
+            .limit(limit)
+            .select(As2Exchange::as_select())
+            .load(self.c())?)
+    }
+
+    /// The asynchronous MDN of a received exchange reached the partner.
+    pub fn as2_mdn_delivered(&mut self, id: i64, at: NaiveDateTime) -> Result<(), StoreError> {
+        diesel::update(as2_exchanges::table.find(id))
+            .set((
+                as2_exchanges::mdn_due_at.eq(None::<NaiveDateTime>),
+                as2_exchanges::updated_at.eq(trunc(at)),
+            ))
+            .execute(self.c())?;
+        Ok(())
+    }
 }

@@ -26,7 +26,7 @@ use super::sender;
 use super::smime::{self, ContentCipher, KeyPair};
 use crate::engine::{Arrival, Engine, EngineError};
 use crate::partner::{Profile, Secret};
-use crate::store::{Direction, NewAs2Exchange};
+use crate::store::{As2Exchange, Direction, NewAs2Exchange};
 
 /// How the station treats what arrives.
 #[derive(Debug, Clone)]
@@ -39,6 +39,9 @@ pub struct StationConfig {
     /// each time).
     pub mdn_attempts: u32,
     pub mdn_first_retry: Duration,
+    /// An asynchronous MDN still owed this long after the message (its first attempts
+    /// failed, or serve stopped) is sent again by [`Station::redeliver_owed_mdns`].
+    pub mdn_sweep_after: Duration,
 }
 
 impl Default for StationConfig {
@@ -48,6 +51,7 @@ impl Default for StationConfig {
             product: format!("edigate {}", env!("CARGO_PKG_VERSION")),
             mdn_attempts: 8,
             mdn_first_retry: Duration::from_secs(1),
+            mdn_sweep_after: Duration::from_secs(600),
         }
     }
 }
@@ -512,7 +516,7 @@ impl Station {
             Ok(Ok(Some(earlier))) => {
                 return self
                     .clone()
-                    .answer_resend(&partner, &asked, earlier.mdn, &message_id)
+                    .answer_resend(&partner, &asked, earlier, &message_id)
                     .await;
             }
             Ok(Ok(None)) => {}
@@ -626,6 +630,7 @@ impl Station {
             bytes: o.payload.clone(),
         });
         let engine = self.engine.clone();
+        let exchange_id: i64;
         let committed = {
             let (partner_id, from, message_id) =
                 (partner.id.clone(), from.clone(), message_id.clone());
@@ -657,7 +662,8 @@ impl Station {
                         mdn_mode: mode,
                         mdn: mdn_record.as_deref(),
                         request: &request_record,
-                        mdn_due_at: None,
+                        // An asynchronous MDN is owed from now until it is delivered.
+                        mdn_due_at: (mode == "async").then_some(now),
                         at: now,
                     })
                     .map_err(EngineError::from)
@@ -666,7 +672,8 @@ impl Station {
             .await
         };
         match committed {
-            Ok(Ok((accepted, _))) => {
+            Ok(Ok((accepted, exchange))) => {
+                exchange_id = exchange;
                 if let Some(a) = accepted {
                     log(&format!(
                         "{message_id} from {from} (partner {}) stored as message {}",
@@ -689,7 +696,7 @@ impl Station {
                 {
                     return self
                         .clone()
-                        .answer_resend(&partner, &asked, earlier.mdn, &message_id)
+                        .answer_resend(&partner, &asked, earlier, &message_id)
                         .await;
                 }
                 log(&format!(
@@ -702,7 +709,7 @@ impl Station {
             }
             Err(e) => return text_response(500, &format!("internal error: {e}")),
         }
-        self.deliver_mdn(wire, &asked, &message_id)
+        self.deliver_mdn(wire, &asked, &message_id, exchange_id)
     }
 
     /// An asynchronous MDN for a message of ours: checked against the exchange it answers
@@ -777,15 +784,16 @@ impl Station {
         self: Arc<Self>,
         partner: &As2Partner,
         asked: &Asked,
-        stored: Option<Vec<u8>>,
+        earlier: As2Exchange,
         message_id: &str,
     ) -> Response {
+        let (stored, exchange) = (earlier.mdn, earlier.id);
         log(&format!(
             "{message_id} from partner {} is a resend: answered with the MDN already given, not processed again",
             partner.id
         ));
         let wire = stored.as_deref().and_then(wire_from_record);
-        self.deliver_mdn(wire, asked, message_id)
+        self.deliver_mdn(wire, asked, message_id, exchange)
     }
 
     fn deliver_mdn(
@@ -793,6 +801,7 @@ impl Station {
         wire: Option<Wire>,
         asked: &Asked,
         message_id: &str,
+        exchange: i64,
     ) -> Response {
         let Some(wire) = wire else {
             return text_response(200, "received");
@@ -801,14 +810,26 @@ impl Station {
             None => mdn_response(&wire),
             Some(url) => {
                 let (url, message_id) = (url.clone(), message_id.to_string());
-                tokio::spawn(async move { self.post_async_mdn(url, wire, message_id).await });
+                tokio::spawn(async move {
+                    let attempts = self.config.mdn_attempts;
+                    self.post_async_mdn(exchange, url, wire, message_id, attempts)
+                        .await
+                });
                 text_response(200, "received; the MDN follows asynchronously")
             }
         }
     }
 
-    /// POSTs an asynchronous MDN on a connection of its own, retrying what is worth it.
-    async fn post_async_mdn(&self, url: String, wire: Wire, message_id: String) {
+    /// POSTs an asynchronous MDN on a connection of its own, retrying what is worth it up to
+    /// `attempts` times; once delivered, the exchange no longer owes it. Whether it was.
+    async fn post_async_mdn(
+        &self,
+        exchange: i64,
+        url: String,
+        wire: Wire,
+        message_id: String,
+        attempts: u32,
+    ) -> bool {
         let headers: Vec<(String, Vec<u8>)> = wire
             .headers
             .iter()
@@ -816,12 +837,23 @@ impl Station {
             .collect();
         let body = Bytes::from(wire.body);
         let mut wait = self.config.mdn_first_retry;
-        for attempt in 1..=self.config.mdn_attempts {
+        for attempt in 1..=attempts {
             let outcome = self.client.post(&url, &headers, body.clone()).await;
             let retry = match &outcome {
                 Ok(r) if (200..300).contains(&r.status) => {
                     log(&format!("the MDN for {message_id} was delivered to {url}"));
-                    return;
+                    let engine = self.engine.clone();
+                    let cleared = tokio::task::spawn_blocking(move || {
+                        let now = engine.clock.now();
+                        engine.store.write(|tx| tx.as2_mdn_delivered(exchange, now))
+                    })
+                    .await;
+                    if !matches!(cleared, Ok(Ok(()))) {
+                        log(&format!(
+                            "the MDN for {message_id} was delivered but that could not be recorded; it may be sent again"
+                        ));
+                    }
+                    return true;
                 }
                 Ok(r) => {
                     log(&format!(
@@ -837,15 +869,61 @@ impl Station {
                     e.retryable()
                 }
             };
-            if !retry {
+            if !retry || attempt == attempts {
                 break;
             }
             tokio::time::sleep(wait).await;
             wait = (wait * 2).min(Duration::from_secs(3600));
         }
         log(&format!(
-            "the MDN for {message_id} could not be delivered to {url}; it is kept with the exchange, and a resend of the message will be answered with it"
+            "the MDN for {message_id} could not be delivered to {url} yet; it is kept with the exchange and tried again later"
         ));
+        false
+    }
+
+    /// Sends again the asynchronous MDNs still owed `mdn_sweep_after` after their message
+    /// (their first attempts failed, or serve stopped before they went): one attempt each.
+    /// How many were delivered.
+    pub async fn redeliver_owed_mdns(&self) -> usize {
+        let engine = self.engine.clone();
+        let sweep_after = chrono::TimeDelta::from_std(self.config.mdn_sweep_after)
+            .unwrap_or(chrono::TimeDelta::minutes(10));
+        let owed = tokio::task::spawn_blocking(move || {
+            let before = engine.clock.now() - sweep_after;
+            engine.store.read(|tx| {
+                let mut owed = Vec::new();
+                for exchange in tx.owed_async_mdns(before, 100)? {
+                    let request = tx.as2_request(exchange.id)?;
+                    owed.push((exchange, request));
+                }
+                Ok::<_, crate::store::StoreError>(owed)
+            })
+        })
+        .await;
+        let owed = match owed {
+            Ok(Ok(owed)) => owed,
+            Ok(Err(e)) => {
+                log(&format!("owed MDNs cannot be read: {e}"));
+                return 0;
+            }
+            Err(_) => return 0,
+        };
+        let mut delivered = 0;
+        for (exchange, request) in owed {
+            let url = wire_from_record(&request)
+                .and_then(|w| w.header("receipt-delivery-option").map(str::to_string));
+            let (Some(url), Some(wire)) = (url, exchange.mdn.as_deref().and_then(wire_from_record))
+            else {
+                continue;
+            };
+            if self
+                .post_async_mdn(exchange.id, url, wire, exchange.as2_message_id.clone(), 1)
+                .await
+            {
+                delivered += 1;
+            }
+        }
+        delivered
     }
 }
 
