@@ -1152,3 +1152,108 @@ fn an_async_mdn_owed_to_a_partner_that_was_down_is_sent_when_it_is_back() {
         0
     );
 }
+
+#[test]
+fn concurrent_messages_are_committed_together_and_a_simultaneous_resend_once() {
+    use edigate::transport::as2::mdn::{self, Addressing};
+    use edigate::transport::as2::outbound::{self, Compression, Payload, Protection, Receipt};
+    use edigate::transport::as2::smime::KeyPair;
+
+    let gateway = Gateway::start(16 << 20, true);
+    let keys = gateway.keys();
+    let them = KeyPair::from_pem(&std::fs::read(keys.join("them.pem")).unwrap()).unwrap();
+    let us = openssl::x509::X509::from_pem(&std::fs::read(keys.join("us.crt")).unwrap()).unwrap();
+    let order = order();
+    // 40 messages, and one Message-ID sent twice at the same moment (a resend racing the
+    // first sending).
+    let ids: Vec<String> = (0..40)
+        .map(|i| format!("<race-{i}@bigretail>"))
+        .chain(std::iter::once("<race-0@bigretail>".to_string()))
+        .collect();
+    let messages: Vec<outbound::Built> = ids
+        .iter()
+        .map(|id| {
+            outbound::build(
+                &Payload {
+                    content: &order,
+                    content_type: "application/edi-x12",
+                    filename: None,
+                },
+                &Protection {
+                    sign: Some((&them, Digest::Sha256)),
+                    encrypt: Some((&us, ContentCipher::Aes128Cbc)),
+                    compression: Compression::None,
+                },
+                &Receipt::Sync {
+                    signed: Some(Digest::Sha256),
+                },
+                &Addressing {
+                    from: "BIGRETAIL-AS2",
+                    to: "ACMESUPPLY-AS2",
+                    message_id: id,
+                    date: "Fri, 27 Nov 2026 06:00:00 +0000",
+                    product: "test",
+                },
+                "PO",
+            )
+            .unwrap()
+        })
+        .collect();
+    let client = Client::new(ClientConfig {
+        connect_timeout: Duration::from_secs(5),
+        request_timeout: Duration::from_secs(30),
+        extra_roots: vec![],
+        use_system_roots: false,
+        max_response_bytes: 1 << 20,
+    })
+    .unwrap();
+    let answers = gateway.runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, built) in messages.iter().enumerate() {
+            let (client, url) = (client.clone(), gateway.url.clone());
+            let headers: Vec<(String, Vec<u8>)> = built
+                .wire
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
+                .collect();
+            let body = bytes::Bytes::from(built.wire.body.clone());
+            tasks.spawn(async move { (i, client.post(&url, &headers, body).await.unwrap()) });
+        }
+        let mut answers = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            answers.push(done.unwrap());
+        }
+        answers
+    });
+    let us_pair = KeyPair::from_pem(&std::fs::read(keys.join("us.pem")).unwrap()).unwrap();
+    for (i, response) in &answers {
+        assert_eq!(
+            response.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&response.body)
+        );
+        let content_type =
+            String::from_utf8_lossy(response.header("content-type").unwrap()).to_string();
+        let got = mdn::read(
+            &content_type,
+            &response.body,
+            std::slice::from_ref(&us_pair.certificate),
+        )
+        .unwrap();
+        assert_eq!(got.report.original_message_id, ids[*i]);
+        assert_eq!(got.report.disposition.to_string(), "processed");
+        assert_eq!(got.report.received_mic.as_ref(), Some(&messages[*i].mic));
+    }
+    let (exchanges, payloads) = gateway
+        .engine
+        .store
+        .read(|tx| {
+            let exchanges = tx.as2_exchanges(&[], 1000)?;
+            let payloads = tx.messages(&Default::default())?;
+            Ok::<_, edigate::store::StoreError>((exchanges.len(), payloads.len()))
+        })
+        .unwrap();
+    assert_eq!((exchanges, payloads), (40, 40), "the resend is kept once");
+}

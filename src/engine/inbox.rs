@@ -101,15 +101,46 @@ impl Engine {
         arrival: Option<&Arrival>,
         then: impl FnOnce(&mut Tx<'_>, Option<&Accepted>, NaiveDateTime) -> Result<T, EngineError>,
     ) -> Result<(Option<Accepted>, T), EngineError> {
-        let sha = arrival.map(|a| sha256_hex(&a.bytes));
+        let mut then = Some(then);
+        let mut kept =
+            self.accept_each_with(&[arrival], |tx, _, accepted, now| match then.take() {
+                Some(then) => then(tx, accepted, now),
+                None => Err(EngineError::Permanent(
+                    "accept_with ran its record twice".into(),
+                )),
+            })?;
+        kept.pop()
+            .ok_or_else(|| EngineError::Permanent("accept_with kept nothing".into()))
+    }
+
+    /// [`Engine::accept_with`] for many at once, in one transaction (a channel's group
+    /// commit): `then` is called with each one's index. Any failure undoes them all.
+    pub fn accept_each_with<T>(
+        &self,
+        arrivals: &[Option<&Arrival>],
+        mut then: impl FnMut(
+            &mut Tx<'_>,
+            usize,
+            Option<&Accepted>,
+            NaiveDateTime,
+        ) -> Result<T, EngineError>,
+    ) -> Result<Vec<(Option<Accepted>, T)>, EngineError> {
+        let hashes: Vec<Option<String>> = arrivals
+            .iter()
+            .map(|a| a.map(|a| sha256_hex(&a.bytes)))
+            .collect();
         let now = self.clock.now();
         self.store.write(|tx| {
-            let accepted = match (arrival, &sha) {
-                (Some(arrival), Some(sha)) => Some(keep(tx, arrival, sha, now)?),
-                _ => None,
-            };
-            let recorded = then(tx, accepted.as_ref(), now)?;
-            Ok::<_, EngineError>((accepted, recorded))
+            let mut kept = Vec::with_capacity(arrivals.len());
+            for (i, (arrival, sha)) in arrivals.iter().zip(&hashes).enumerate() {
+                let accepted = match (arrival, sha) {
+                    (Some(arrival), Some(sha)) => Some(keep(tx, arrival, sha, now)?),
+                    _ => None,
+                };
+                let recorded = then(tx, i, accepted.as_ref(), now)?;
+                kept.push((accepted, recorded));
+            }
+            Ok::<_, EngineError>(kept)
         })
     }
 }

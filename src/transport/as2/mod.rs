@@ -9,6 +9,7 @@
 //! and recorded.
 
 pub mod ber;
+pub mod committer;
 pub mod compress;
 pub mod http;
 pub mod inbound;

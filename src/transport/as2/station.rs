@@ -15,6 +15,7 @@ use bytes::Bytes;
 use openssl::x509::X509;
 use tokio::sync::Notify;
 
+use super::committer::{Committer, Exchange};
 use super::http::{self, Client, Handler, Request, Response};
 use super::inbound::{self, Opened, Refusal, Security};
 use super::mdn::{self, Addressing, Disposition, Modifier, Report, Wire};
@@ -24,9 +25,9 @@ use super::names;
 use super::options::{Digest, DispositionOptions};
 use super::sender;
 use super::smime::{self, ContentCipher, KeyPair};
-use crate::engine::{Arrival, Engine, EngineError};
+use crate::engine::{Arrival, Engine};
 use crate::partner::{Profile, Secret};
-use crate::store::{As2Exchange, Direction, NewAs2Exchange};
+use crate::store::{As2Exchange, Direction};
 
 /// How the station treats what arrives.
 #[derive(Debug, Clone)]
@@ -273,6 +274,8 @@ pub struct Station {
     client: Client,
     /// Told when a payload is committed, so that the workers take it at once.
     wake: Arc<Notify>,
+    /// Started with the first message (on the runtime that serves the requests).
+    committer: tokio::sync::OnceCell<Committer>,
 }
 
 /// A request's headers as text (bytes outside ASCII taken as Latin-1: nothing lost).
@@ -398,7 +401,14 @@ impl Station {
             config,
             client,
             wake,
+            committer: tokio::sync::OnceCell::new(),
         }
+    }
+
+    async fn committer(&self) -> &Committer {
+        self.committer
+            .get_or_init(|| async { Committer::start(self.engine.clone()) })
+            .await
     }
 
     /// The partner that sends as `from` to us as `to` (AS2 names compare case-sensitively).
@@ -629,50 +639,34 @@ impl Station {
             origin: Some(o.filename.clone().unwrap_or_else(|| message_id.clone())),
             bytes: o.payload.clone(),
         });
-        let engine = self.engine.clone();
         let exchange_id: i64;
-        let committed = {
-            let (partner_id, from, message_id) =
-                (partner.id.clone(), from.clone(), message_id.clone());
-            let status = if opened.is_ok() {
-                "processed"
-            } else {
-                "refused"
-            };
-            let disposition = report.disposition.to_string();
-            let reason = opened.as_ref().err().map(|r| r.reason.clone());
-            let mic = report.received_mic.as_ref().map(|m| m.to_string());
-            let mode = match (&wire, &asked.async_url) {
-                (None, _) => "none",
-                (Some(_), Some(_)) => "async",
-                (Some(_), None) => "sync",
-            };
-            tokio::task::spawn_blocking(move || {
-                engine.accept_with(arrival.as_ref(), |tx, accepted, now| {
-                    tx.insert_as2_exchange(&NewAs2Exchange {
-                        direction: Direction::In,
-                        partner: Some(&partner_id),
-                        as2_from: &from,
-                        as2_message_id: &message_id,
-                        message_id: accepted.map(|a| a.message_id),
-                        status,
-                        disposition: Some(&disposition),
-                        reason: reason.as_deref(),
-                        mic: mic.as_deref(),
-                        mdn_mode: mode,
-                        mdn: mdn_record.as_deref(),
-                        request: &request_record,
-                        // An asynchronous MDN is owed from now until it is delivered.
-                        mdn_due_at: (mode == "async").then_some(now),
-                        at: now,
-                    })
-                    .map_err(EngineError::from)
-                })
-            })
+        let committed = self
+            .committer()
             .await
-        };
+            .keep(Exchange {
+                arrival,
+                partner: partner.id.clone(),
+                as2_from: from.clone(),
+                as2_message_id: message_id.clone(),
+                status: if opened.is_ok() {
+                    "processed"
+                } else {
+                    "refused"
+                },
+                disposition: report.disposition.to_string(),
+                reason: opened.as_ref().err().map(|r| r.reason.clone()),
+                mic: report.received_mic.as_ref().map(|m| m.to_string()),
+                mdn_mode: match (&wire, &asked.async_url) {
+                    (None, _) => "none",
+                    (Some(_), Some(_)) => "async",
+                    (Some(_), None) => "sync",
+                },
+                mdn: mdn_record,
+                request: request_record,
+            })
+            .await;
         match committed {
-            Ok(Ok((accepted, exchange))) => {
+            Ok((accepted, exchange)) => {
                 exchange_id = exchange;
                 if let Some(a) = accepted {
                     log(&format!(
@@ -682,7 +676,7 @@ impl Station {
                     self.wake.notify_waiters();
                 }
             }
-            Ok(Err(e)) => {
+            Err(e) => {
                 // Most likely the same Message-ID committed by a concurrent resend: answer
                 // as for a resend when it is there, else ask for the message again.
                 let engine = self.engine.clone();
@@ -707,7 +701,6 @@ impl Station {
                     "the gateway cannot store messages at the moment; send again later",
                 );
             }
-            Err(e) => return text_response(500, &format!("internal error: {e}")),
         }
         self.deliver_mdn(wire, &asked, &message_id, exchange_id)
     }
