@@ -1257,3 +1257,33 @@ fn concurrent_messages_are_committed_together_and_a_simultaneous_resend_once() {
         .unwrap();
     assert_eq!((exchanges, payloads), (40, 40), "the resend is kept once");
 }
+
+#[test]
+fn partners_check_reads_the_as2_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let partners = as2_partners(dir.path(), true, "https://as2.bigretail.example/as2");
+    let check = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_edigate"))
+            .args(["partners", "check"])
+            .arg(&partners)
+            .output()
+            .unwrap();
+        (out.status.code(), common::text(&out))
+    };
+    let (code, text) = check();
+    assert_eq!(code, Some(0), "{text}");
+    // Our "key" file holds someone else's key with our certificate.
+    let keys = partners.join("keys");
+    let mismatched = [
+        std::fs::read(keys.join("stranger.key")).unwrap(),
+        std::fs::read(keys.join("us.crt")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(keys.join("us.pem"), mismatched).unwrap();
+    let (code, text) = check();
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("transport.as2") && text.contains("does not belong to the certificate"),
+        "{text}"
+    );
+}

@@ -34,7 +34,8 @@ enum Command {
         folder: Folder,
     },
     /// Check every profile (unknown keys, bad ids, versions, delimiters, secrets written
-    /// inline or naming missing files, two partners with one ISA id); exit 1 on any problem.
+    /// inline or naming missing files, AS2 keys and certificates that do not read or fit,
+    /// two partners with one ISA id); exit 1 on any problem.
     Check {
         /// The folder of profiles (default: --partners, else partners/).
         #[arg(value_name = "DIR")]
@@ -230,7 +231,21 @@ fn channel(p: &Profile) -> &'static str {
 }
 
 fn check(dir: &Path) -> anyhow::Result<Status> {
-    let (directory, errors) = load(dir)?;
+    let (directory, mut errors) = load(dir)?;
+    // The AS2 keys and certificates must read and fit, not only exist.
+    for profile in &directory.profiles {
+        if let Err(message) = crate::transport::as2::station::As2Partner::load(profile, dir) {
+            errors.push(ProfileError {
+                file: dir
+                    .join(format!("{}.toml", profile.id))
+                    .display()
+                    .to_string(),
+                line: None,
+                key: "transport.as2".into(),
+                message,
+            });
+        }
+    }
     let status = report(&errors)?;
     if status == Status::Ok {
         writeln!(
