@@ -11,7 +11,8 @@
 //! not through a chain to some authority; the partner's certificates are usually self-signed.
 //!
 //! OpenSSL's safe Rust API cannot choose the digest of a signature nor read the digest a
-//! signer used; [`shim`] declares the four CMS functions for that, each use commented.
+//! signer used; [`shim`] declares the CMS functions for that, and CMS_dataInit to keep
+//! CMS_verify off a path where it leaks, each use commented.
 
 use std::fmt;
 
@@ -321,6 +322,23 @@ fn verify(
 ) -> Result<(Signer, Vec<u8>), SmimeError> {
     let (digest, carried) = shim::signer(cms)?;
     let digest = digest?;
+    if let Some(content) = detached {
+        // OpenSSL 3.0's CMS_verify leaks its copy of detached content (a BIO, 272 bytes a
+        // message) when it cannot set up the digests of the signed-data's digestAlgorithms,
+        // which the signature does not cover: an unknown OID or an empty SET, which anyone
+        // who knows the partner's certificate can send (openssl/openssl#30471, fixed upstream
+        // by #30535, after the 3.0.19 this is built with). Those digests are set up here
+        // first, as CMS_verify would, and a failure is refused before CMS_verify is called.
+        shim::data_init(cms, content).map_err(|e| {
+            error(
+                Failure::Malformed,
+                format!(
+                    "the signature cannot be checked: its digest algorithms cannot be set up ({})",
+                    openssl_reason(&e)
+                ),
+            )
+        })?;
+    }
     let mut certs = Stack::new().map_err(|e| error(Failure::Local, openssl_reason(&e)))?;
     for certificate in pinned {
         certs
@@ -490,6 +508,7 @@ mod shim {
         );
         fn CMS_get0_signers(cms: *mut CMS_ContentInfo) -> *mut OPENSSL_STACK;
         fn CMS_get1_certs(cms: *mut CMS_ContentInfo) -> *mut OPENSSL_STACK;
+        fn CMS_dataInit(cms: *mut CMS_ContentInfo, icont: *mut BIO) -> *mut BIO;
     }
 
     /// Adds our signer with the digest we choose (CMS_sign always takes the key's default).
@@ -537,6 +556,28 @@ mod shim {
             if ok != 1 {
                 return Err(ErrorStack::get());
             }
+        }
+        Ok(())
+    }
+
+    /// Sets up what CMS_verify sets up before it reads detached `content`: the chain of
+    /// digest BIOs for the signed-data's digestAlgorithms (CMS_dataInit), then frees it.
+    pub fn data_init(cms: &mut CmsContentInfo, content: &[u8]) -> Result<(), ErrorStack> {
+        let length = c_int::try_from(content.len()).map_err(|_| ErrorStack::get())?;
+        // SAFETY: the read-only memory BIO borrows `content`, which outlives it (freed below).
+        // CMS_dataInit given a BIO never frees it: on success it returns a new chain ending in
+        // it (freed whole, the memory BIO with it), on failure NULL and it is still ours.
+        unsafe {
+            let data = openssl_sys::BIO_new_mem_buf(content.as_ptr() as *const c_void, length);
+            if data.is_null() {
+                return Err(ErrorStack::get());
+            }
+            let chain = CMS_dataInit(cms.as_ptr(), data);
+            if chain.is_null() {
+                openssl_sys::BIO_free_all(data);
+                return Err(ErrorStack::get());
+            }
+            openssl_sys::BIO_free_all(chain);
         }
         Ok(())
     }

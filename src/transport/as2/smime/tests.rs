@@ -147,6 +147,42 @@ fn garbage_is_malformed_not_a_panic() {
     );
 }
 
+/// Found by the fuzz target `as2_inbound` (LeakSanitizer at exit): a detached signature
+/// whose digestAlgorithms SET, which the signature does not cover, holds a digest OpenSSL
+/// cannot set up made CMS_verify leak its copy of the content. Both kinds (an unknown OID,
+/// an empty SET) must now be refused before CMS_verify, which the message shows; a leak
+/// itself is for the fuzz target's LeakSanitizer to see.
+#[test]
+fn digest_algorithms_openssl_cannot_set_up_are_refused_before_cms_verify() {
+    let (them, _) = pairs();
+    let content = entity();
+    let pinned = std::slice::from_ref(&them.certificate);
+    let signature = sign_detached(&content, them, Digest::Sha256).unwrap();
+    // ContentInfo, [0], SignedData (each 0x82 and two length bytes), version, then the SET.
+    let set: &[u8] = b"\x31\x0d\x30\x0b\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01";
+    assert_eq!(&signature[26..26 + set.len()], set);
+    let mut unknown = signature.clone();
+    unknown[26 + set.len() - 1] = 99; // SHA-256's arc, .99: no digest at all
+    let mut empty = signature[..26].to_vec();
+    empty.extend_from_slice(b"\x31\x00");
+    empty.extend_from_slice(&signature[26 + set.len()..]);
+    for header in [0, 15, 19] {
+        assert_eq!(empty[header + 1], 0x82);
+        let length = u16::from_be_bytes([empty[header + 2], empty[header + 3]]) - 13;
+        empty[header + 2..header + 4].copy_from_slice(&length.to_be_bytes());
+    }
+    for (case, tampered) in [("unknown OID", &unknown), ("empty SET", &empty)] {
+        let e = verify_detached(tampered, &content, pinned).unwrap_err();
+        assert_eq!(e.failure, Failure::Malformed, "{case}: {e}");
+        assert!(
+            e.message.contains("its digest algorithms cannot be set up"),
+            "{case}: {e}"
+        );
+    }
+    // What OpenSSL can set up is not refused by the check.
+    assert!(verify_detached(&signature, &content, pinned).is_ok());
+}
+
 #[test]
 fn cipher_names_in_every_spelling() {
     for (name, cipher) in [
