@@ -97,6 +97,11 @@ struct Gateway {
 
 impl Gateway {
     fn start(max_body_bytes: u64, require: bool) -> Gateway {
+        Gateway::start_on(None, max_body_bytes, require)
+    }
+
+    /// The same on the store at `url` (None: SQLite in the gateway's folder).
+    fn start_on(url: Option<&str>, max_body_bytes: u64, require: bool) -> Gateway {
         let dir = tempfile::tempdir().unwrap();
         let partners_dir = as2_partners(dir.path(), require, "http://127.0.0.1:9/as2");
         let profile = std::fs::read_to_string(partners_dir.join("bigretail.toml")).unwrap();
@@ -111,7 +116,10 @@ impl Gateway {
             .filter_map(|p| As2Partner::load(p, &partners_dir).unwrap())
             .collect();
         assert_eq!(as2.len(), 1);
-        let store = Store::open(&dir.path().join("edigate.db").display().to_string()).unwrap();
+        let url = url
+            .map(str::to_owned)
+            .unwrap_or_else(|| dir.path().join("edigate.db").display().to_string());
+        let store = Store::open(&url).unwrap();
         let clock = Arc::new(ManualClock::new(
             chrono::NaiveDateTime::parse_from_str("2026-11-27 06:00", "%Y-%m-%d %H:%M").unwrap(),
         ));
@@ -1155,11 +1163,23 @@ fn an_async_mdn_owed_to_a_partner_that_was_down_is_sent_when_it_is_back() {
 
 #[test]
 fn concurrent_messages_are_committed_together_and_a_simultaneous_resend_once() {
+    concurrent_messages(None);
+}
+
+#[test]
+fn concurrent_messages_on_postgresql() {
+    let Some(pg) = common::pg::Postgres::start() else {
+        return;
+    };
+    concurrent_messages(Some(&pg.database("as2_concurrent")));
+}
+
+fn concurrent_messages(url: Option<&str>) {
     use edigate::transport::as2::mdn::{self, Addressing};
     use edigate::transport::as2::outbound::{self, Compression, Payload, Protection, Receipt};
     use edigate::transport::as2::smime::KeyPair;
 
-    let gateway = Gateway::start(16 << 20, true);
+    let gateway = Gateway::start_on(url, 16 << 20, true);
     let keys = gateway.keys();
     let them = KeyPair::from_pem(&std::fs::read(keys.join("them.pem")).unwrap()).unwrap();
     let us = openssl::x509::X509::from_pem(&std::fs::read(keys.join("us.crt")).unwrap()).unwrap();

@@ -137,3 +137,71 @@ fn commit_group(engine: &Engine, group: &[Exchange]) -> Vec<Kept> {
         Err(e) => vec![Err(e)],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{EngineConfig, ManualClock};
+    use crate::partner::Directory;
+    use crate::store::Store;
+
+    fn exchange(message_id: &str) -> Exchange {
+        Exchange {
+            arrival: Some(Arrival {
+                partner: Some("bigretail".into()),
+                channel: "as2".into(),
+                origin: Some(message_id.into()),
+                bytes: format!("payload of {message_id}").into_bytes(),
+            }),
+            partner: "bigretail".into(),
+            as2_from: "BIGRETAIL-AS2".into(),
+            as2_message_id: message_id.into(),
+            status: "processed",
+            disposition: "processed".into(),
+            reason: None,
+            mic: None,
+            mdn_mode: "sync",
+            mdn: Some(b"MDN".to_vec()),
+            request: b"request".to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_group_with_a_bad_member_keeps_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db").display().to_string()).unwrap();
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
+            .and_then(|d| d.and_hms_opt(6, 0, 0))
+            .unwrap();
+        let engine = Engine::new(
+            store,
+            Directory::default(),
+            crate::spec::standard().unwrap(),
+            Arc::new(ManualClock::new(at)),
+            EngineConfig::default(),
+        );
+        // The second and third carry one Message-ID: the group's transaction fails, and
+        // member by member only the third does.
+        let group = [exchange("<a@x>"), exchange("<b@x>"), exchange("<b@x>")];
+        let kept = commit_group(&engine, &group);
+        assert!(kept[0].is_ok() && kept[1].is_ok(), "{kept:?}");
+        assert!(kept[2].is_err(), "{kept:?}");
+        let (exchanges, messages) = engine
+            .store
+            .read(|tx| {
+                Ok::<_, crate::store::StoreError>((
+                    tx.as2_exchanges(&[], 10)?.len(),
+                    tx.messages(&Default::default())?.len(),
+                ))
+            })
+            .unwrap();
+        assert_eq!(
+            (exchanges, messages),
+            (2, 2),
+            "the failed member left nothing behind"
+        );
+        // A sound group is one transaction.
+        let kept = commit_group(&engine, &[exchange("<c@x>"), exchange("<d@x>")]);
+        assert!(kept.iter().all(Result::is_ok), "{kept:?}");
+    }
+}
