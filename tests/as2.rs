@@ -375,6 +375,39 @@ fn pyas2lib_sends_every_algorithm_combination_and_gets_a_signed_mdn_with_the_rig
             }
         }
     }
+    // Every digest and cipher again with an asynchronous MDN, posted to pyas2lib's own
+    // listener and read there.
+    let store = gateway.dir.path().join("station-async-matrix");
+    let (_mdns, mdn_url) = pyas2lib_serve(
+        &gateway,
+        &Pyas2lib {
+            mdn: Some("ASYNC"),
+            ..Pyas2lib::default()
+        },
+        &store,
+    );
+    let mut asynchronous = 0;
+    for digest in ["sha1", "sha256", "sha384", "sha512"] {
+        for cipher in [
+            "tripledes_192_cbc",
+            "aes_128_cbc",
+            "aes_192_cbc",
+            "aes_256_cbc",
+        ] {
+            let station = Pyas2lib {
+                digest,
+                cipher,
+                mdn: Some("ASYNC"),
+                ..Pyas2lib::default()
+            };
+            let result = station.send_from(&gateway, &store, &order, &["--mdn-url", &mdn_url]);
+            assert_eq!(result["http_status"], 200, "{digest} {cipher}: {result}");
+            asynchronous += 1;
+            let mdn = json_line(&store.join("mdns.jsonl"), asynchronous);
+            assert_eq!(mdn["status"], "processed", "{digest} {cipher}: {mdn}");
+            assert_eq!(mdn["message_id"], result["message_id"], "{mdn}");
+        }
+    }
     // Signed only, unsigned MDN, and neither signed nor encrypted.
     for station in [
         Pyas2lib {
@@ -411,7 +444,7 @@ fn pyas2lib_sends_every_algorithm_combination_and_gets_a_signed_mdn_with_the_rig
         64,
     );
     let summary = gateway.engine.work_until_idle(&folders).unwrap();
-    assert_eq!(summary.received, 35, "{summary:?}");
+    assert_eq!(summary.received, 51, "{summary:?}");
 }
 
 #[test]
@@ -925,6 +958,39 @@ fn edigate_sends_to_pyas2lib_with_every_algorithm_and_checks_its_mdn() {
                 let again = outlet.deliver(&[(profile, &message)]).remove(0);
                 assert!(again.unwrap().contains("already acknowledged"), "{case}");
             }
+        }
+    }
+    // Every digest and cipher again with an asynchronous MDN, posted to our station.
+    for digest in [Digest::Sha1, Digest::Sha256, Digest::Sha384, Digest::Sha512] {
+        for cipher in [
+            ContentCipher::TripleDes,
+            ContentCipher::Aes128Cbc,
+            ContentCipher::Aes192Cbc,
+            ContentCipher::Aes256Cbc,
+        ] {
+            let outlet = gateway.outlet(gateway.partner(|s| {
+                s.url = url.clone();
+                s.digest = digest;
+                s.cipher = cipher;
+                s.mdn = MdnMode::Async;
+            }));
+            let message = gateway.outbound(&invoice, "invoice.edi");
+            let outcome = outlet.deliver(&[(profile, &message)]).remove(0);
+            assert!(outcome.is_ok(), "{digest:?} {cipher:?}: {outcome:?}");
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while gateway.sent(message.id).status != "processed" {
+                assert!(
+                    Instant::now() < deadline,
+                    "{digest:?} {cipher:?}: {:?}",
+                    gateway.sent(message.id)
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            received += 1;
+            assert_eq!(
+                json_line(&store.join("received.jsonl"), received)["status"],
+                "processed"
+            );
         }
     }
     // Signed only, and neither: still an MDN, unsigned when not asked to be signed.

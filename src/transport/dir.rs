@@ -388,7 +388,8 @@ impl FolderChannel {
         let Some(folders) = self.folders(profile) else {
             return Err(EngineError::Permanent(format!(
                 "message {}: partner {} has no folder channel (its profile's transport says \
-                 otherwise); that channel is not built yet",
+                 otherwise; `serve` delivers AS2 partners' messages over AS2, SFTP is not \
+                 built yet)",
                 message.id, profile.id
             )));
         };
