@@ -23,12 +23,7 @@ impl Digest {
     /// `sha_256`, `sha2-256`, `SHA256`… (RFC 5751 names with a dash, RFC 3851 without).
     /// None for an unknown name, and for MD5, which nobody may ask for any more.
     pub fn from_name(name: &str) -> Option<Digest> {
-        let key: String = name
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, '-' | '_' | ' '))
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let key = crate::partner::profile::algorithm_key(name.trim());
         let bits = key.strip_prefix("sha")?;
         // "sha2-256": the family's number written in front of the length.
         let bits = match bits.strip_prefix('2') {

@@ -171,12 +171,7 @@ impl ContentCipher {
     /// Reads a cipher name as profiles and products write it: `aes128-cbc`, `aes_128_cbc`,
     /// `AES-256-CBC`, `3des`, `des-ede3-cbc`, `tripledes_192_cbc`, `aes128-gcm`…
     pub fn from_name(name: &str) -> Option<ContentCipher> {
-        let key: String = name
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, '-' | '_' | ' '))
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let key = crate::partner::profile::algorithm_key(name.trim());
         Some(match key.as_str() {
             "3des" | "tripledes" | "tripledes192cbc" | "desede3cbc" | "desede3" | "3descbc" => {
                 ContentCipher::TripleDes
