@@ -628,6 +628,7 @@ fn serve_takes_a_message_over_tls_from_pyas2lib() {
         &partners.join("keys"),
         &Pyas2lib::default(),
         &bigretail_store,
+        0,
     );
     let partners = as2_partners(dir.path(), true, &bigretail_url);
     // A CA made for the test, and the station's certificate for 127.0.0.1 from it.
@@ -789,17 +790,18 @@ fn serve_takes_a_message_over_tls_from_pyas2lib() {
 /// A pyas2lib station listening (`serve`), BigRetail's side: what it receives is in
 /// `store/received.jsonl`, the payloads beside it.
 fn pyas2lib_serve(gateway: &Gateway, station: &Pyas2lib, store: &Path) -> (Killed, String) {
-    pyas2lib_serve_in(&gateway.keys(), station, store)
+    pyas2lib_serve_in(&gateway.keys(), station, store, 0)
 }
 
-fn pyas2lib_serve_in(keys: &Path, station: &Pyas2lib, store: &Path) -> (Killed, String) {
+/// The same with the keys of `keys`, on `port` (0: any free one).
+fn pyas2lib_serve_in(keys: &Path, station: &Pyas2lib, store: &Path, port: u16) -> (Killed, String) {
     let config = station.config_in(keys, store);
     let mut serve = Killed(
         Command::new("python3")
             .arg(common::repo("tests/peers/as2_station.py"))
             .args(["serve", "--config"])
             .arg(&config)
-            .args(["--port", "0"])
+            .args(["--port", &port.to_string()])
             .stdout(Stdio::piped())
             .spawn()
             .unwrap(),
@@ -1195,17 +1197,7 @@ fn an_async_mdn_owed_to_a_partner_that_was_down_is_sent_when_it_is_back() {
         0
     );
     // The partner is back: the sweep delivers it, once.
-    let config = station.config(&gateway, &store);
-    let _serve = Killed(
-        Command::new("python3")
-            .arg(common::repo("tests/peers/as2_station.py"))
-            .args(["serve", "--config"])
-            .arg(&config)
-            .args(["--port", &port.to_string()])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let (_serve, _) = pyas2lib_serve_in(&gateway.keys(), &station, &store, port);
     let delivered = loop {
         let n = gateway
             .runtime
