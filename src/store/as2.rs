@@ -166,6 +166,30 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// An exchange of ours posted, its asynchronous MDN awaited until `due` — unless that
+    /// MDN has already arrived and been recorded (a partner can answer before our POST has
+    /// returned), which this must not overwrite.
+    pub fn await_as2_mdn(
+        &mut self,
+        id: i64,
+        due: NaiveDateTime,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        diesel::update(
+            as2_exchanges::table
+                .find(id)
+                .filter(as2_exchanges::status.eq("sending")),
+        )
+        .set((
+            as2_exchanges::status.eq("awaiting-mdn"),
+            as2_exchanges::reason.eq(None::<String>),
+            as2_exchanges::mdn_due_at.eq(trunc(due)),
+            as2_exchanges::updated_at.eq(trunc(at)),
+        ))
+        .execute(self.c())?;
+        Ok(())
+    }
+
     /// Exchanges of ours whose asynchronous MDN is past due become overdue; how many.
     pub fn mark_as2_overdue(&mut self, now: NaiveDateTime) -> Result<usize, StoreError> {
         Ok(diesel::update(

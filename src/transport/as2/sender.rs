@@ -272,7 +272,7 @@ impl As2Outlet {
             let due = now + ASYNC_MDN_WITHIN;
             self.engine
                 .store
-                .write(|tx| tx.set_as2_status(exchange, "awaiting-mdn", None, Some(due), now))?;
+                .write(|tx| tx.await_as2_mdn(exchange, due, now))?;
             return Ok(format!(
                 "AS2 {message_id} to {} (posted; its MDN is awaited)",
                 partner.their_name
